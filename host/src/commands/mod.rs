@@ -1,0 +1,3 @@
+//! What each command prints.
+
+pub mod plugins;

@@ -1,0 +1,20 @@
+//! The data model that crosses the plugin boundary as JSON text.
+//!
+//! Every type here is plain serde data. Fields added in later 1.x releases carry
+//! `#[serde(default)]`, so a plugin built against an older 1.x reads newer requests
+//! and the host reads older plugins' answers.
+
+mod command;
+mod execution;
+mod manifest;
+mod network;
+mod service;
+
+pub use command::{CommandSpec, FileSpec};
+pub use execution::{ExecutionFindings, Finding, FindingsRequest, WrapRequest, WrappedCommand};
+pub use manifest::{BuildInfo, ComponentKind, Description, Manifest, Role};
+pub use network::{Deployment, Launch, NetworkRequest, NetworkService, ServiceAddress};
+pub use service::{
+    ArtifactSpec, ExitInfo, PeerInfo, Readiness, ServiceOutcome, ServicePlan, ServiceRequest,
+    Transport, Verdict, VerdictStatus,
+};

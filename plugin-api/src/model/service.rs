@@ -1,0 +1,183 @@
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::{CommandSpec, Role, ServiceAddress};
+
+/// What the host asks a service manager to plan: one service of one test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRequest {
+    /// The test's name.
+    pub test: String,
+    /// The service's name within the test (`server`, `client`...).
+    pub service: String,
+    /// The part it plays.
+    pub role: Role,
+    /// The protocol spoken (`quic`, `minip`).
+    pub protocol: String,
+    /// The protocol version asked for, when the experiment names one.
+    #[serde(default)]
+    pub protocol_version: Option<String>,
+    /// The test case (`handshake`, `transfer`...), when the test names one.
+    #[serde(default)]
+    pub test_case: Option<String>,
+    /// The service's own `config` table, already checked against the plugin's schema.
+    #[serde(default)]
+    pub config: serde_json::Value,
+    /// Where this service listens or is reached.
+    pub address: ServiceAddress,
+    /// The name of the service this one targets, if any.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Every other service of the test, by name.
+    #[serde(default)]
+    pub peers: BTreeMap<String, PeerInfo>,
+    /// A directory of the service's own, for its working files.
+    pub output_dir: PathBuf,
+    /// Where the files it produces should land to be kept with the results.
+    pub artifacts_dir: PathBuf,
+}
+
+/// Another service of the same test, as this one sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerInfo {
+    /// The part it plays.
+    pub role: Role,
+    /// The name of its implementation.
+    pub implementation: String,
+    /// Where it is reached.
+    pub address: ServiceAddress,
+}
+
+/// The transport a port is opened on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    /// A UDP socket bound to the port.
+    Udp,
+    /// A TCP socket listening on the port.
+    Tcp,
+}
+
+/// How the host knows a started service is ready for the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Readiness {
+    /// Ready as soon as it is started.
+    Started,
+    /// Ready after a fixed delay.
+    Delay {
+        /// Milliseconds to wait after the start.
+        ms: u64,
+    },
+    /// Ready once a socket is bound to the port.
+    Port {
+        /// The port.
+        port: u16,
+        /// The transport of the socket.
+        transport: Transport,
+    },
+    /// Ready once its standard output or error contains the text.
+    LogLine {
+        /// The text to look for.
+        contains: String,
+    },
+}
+
+/// A file or directory a service produces, kept with the results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactSpec {
+    /// A short name (`qlog`, `keylog`, `trace`).
+    pub name: String,
+    /// Where it is written.
+    pub path: PathBuf,
+}
+
+/// A service manager's answer: how to run the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServicePlan {
+    /// Commands to run, in order, before the service starts.
+    #[serde(default)]
+    pub prepare: Vec<CommandSpec>,
+    /// The service itself.
+    pub command: CommandSpec,
+    /// How to know it is ready.
+    #[serde(default = "started")]
+    pub ready: Readiness,
+    /// Whether the test ends when this service ends (clients and testers do; servers
+    /// are stopped once the deciding services are done).
+    #[serde(default)]
+    pub decides: bool,
+    /// The files it produces.
+    #[serde(default)]
+    pub artifacts: Vec<ArtifactSpec>,
+}
+
+fn started() -> Readiness {
+    Readiness::Started
+}
+
+/// How a service's process ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExitInfo {
+    /// Its exit code, when it exited.
+    #[serde(default)]
+    pub code: Option<i32>,
+    /// The signal that ended it, when one did.
+    #[serde(default)]
+    pub signal: Option<i32>,
+    /// Whether the host stopped it (test timeout, or its peers were done).
+    #[serde(default)]
+    pub stopped_by_host: bool,
+}
+
+/// What the host hands back to a service manager to judge a finished service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceOutcome {
+    /// The request the plan was made for.
+    pub request: ServiceRequest,
+    /// How its process ended.
+    pub exit: ExitInfo,
+    /// The file holding its standard output.
+    pub stdout: PathBuf,
+    /// The file holding its standard error.
+    pub stderr: PathBuf,
+}
+
+/// A judgement of one service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictStatus {
+    /// It did what it should.
+    Pass,
+    /// It did not.
+    Fail,
+    /// It does not support what was asked (interop exit code 127).
+    Unsupported,
+    /// Nothing could be judged (it could not run, its output is missing).
+    Error,
+}
+
+/// A service manager's judgement of a finished service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// The judgement.
+    pub status: VerdictStatus,
+    /// Why, in one line a user can act on.
+    pub reason: String,
+    /// Figures measured on the way (pongs counted, bytes compared...).
+    #[serde(default)]
+    pub metrics: BTreeMap<String, serde_json::Value>,
+}
+
+impl Verdict {
+    /// A verdict with the given status and reason and no figures.
+    pub fn new(status: VerdictStatus, reason: impl Into<String>) -> Self {
+        Self {
+            status,
+            reason: reason.into(),
+            metrics: BTreeMap::new(),
+        }
+    }
+}
