@@ -2,7 +2,7 @@
 //! are shared-library plugins.
 
 pub mod cli;
-pub mod error;
-pub mod registry;
 pub mod commands;
+pub mod error;
 pub mod logging;
+pub mod registry;

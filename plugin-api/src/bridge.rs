@@ -82,7 +82,9 @@ where
 {
     to_ffi(guard(|| {
         let request: Q = serde_json::from_str(input.as_str()).map_err(|error| {
-            PluginError::new(format!("this plugin cannot read the host's request: {error}"))
+            PluginError::new(format!(
+                "this plugin cannot read the host's request: {error}"
+            ))
         })?;
         method(&request)
     }))
@@ -104,7 +106,12 @@ extern "C" fn build_info() -> RString {
 fn manifest(describe: fn() -> Description, kind: ComponentKind) -> JsonResult {
     to_ffi(guard(|| {
         let version = PLUGIN_VERSION.get().copied().unwrap_or("0.0.0");
-        Ok(Manifest::new(describe(), kind, version, BuildInfo::current()))
+        Ok(Manifest::new(
+            describe(),
+            kind,
+            version,
+            BuildInfo::current(),
+        ))
     }))
 }
 

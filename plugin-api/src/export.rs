@@ -12,9 +12,7 @@ macro_rules! export_plugin {
         $crate::__export_root_module!($crate::__private::service_manager_module::<$component>);
     };
     (network_environment: $component:ty) => {
-        $crate::__export_root_module!(
-            $crate::__private::network_environment_module::<$component>
-        );
+        $crate::__export_root_module!($crate::__private::network_environment_module::<$component>);
     };
     (execution_environment: $component:ty) => {
         $crate::__export_root_module!(

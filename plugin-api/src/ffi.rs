@@ -70,7 +70,8 @@ pub struct PluginModule {
     pub new_network_environment: Option<extern "C" fn() -> RResult<NetworkEnvironmentBox, RString>>,
     /// The constructor of an execution environment plugin.
     #[sabi(last_prefix_field)]
-    pub new_execution_environment: Option<extern "C" fn() -> RResult<ExecutionEnvironmentBox, RString>>,
+    pub new_execution_environment:
+        Option<extern "C" fn() -> RResult<ExecutionEnvironmentBox, RString>>,
 }
 
 impl RootModule for PluginModuleRef {

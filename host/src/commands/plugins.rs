@@ -88,7 +88,14 @@ pub fn list(context: &Context, as_json: bool) -> anyhow::Result<ExitCode> {
     }
     let mut table = Table::new();
     table.load_preset(presets::NOTHING);
-    table.set_header(["NAME", "KIND", "VERSION", "API", "PROTOCOLS / ROLES", "FILE"]);
+    table.set_header([
+        "NAME",
+        "KIND",
+        "VERSION",
+        "API",
+        "PROTOCOLS / ROLES",
+        "FILE",
+    ]);
     for plugin in &registry.plugins {
         let m = &plugin.manifest;
         table.add_row([
@@ -144,7 +151,13 @@ pub fn inspect(context: &Context, plugin: &str, as_json: bool) -> anyhow::Result
         return Ok(ExitCode::SUCCESS);
     }
     let roles: Vec<&str> = manifest.roles.iter().map(|r| r.as_str()).collect();
-    let or_dash = |text: String| if text.is_empty() { "-".to_owned() } else { text };
+    let or_dash = |text: String| {
+        if text.is_empty() {
+            "-".to_owned()
+        } else {
+            text
+        }
+    };
     println!("name:         {}", manifest.name);
     println!("kind:         {}", manifest.kind);
     println!("version:      {}", manifest.version);

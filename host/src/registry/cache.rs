@@ -143,7 +143,11 @@ impl Cache {
 /// The directory the cache is kept in: `PANTHER_CACHE_DIR`, else the user's cache
 /// directory (`$XDG_CACHE_HOME` or `~/.cache`) under `panther-host`.
 pub fn default_cache_directory() -> Option<PathBuf> {
-    let variable = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let variable = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     variable("PANTHER_CACHE_DIR").or_else(|| {
         variable("XDG_CACHE_HOME")
             .or_else(|| variable("HOME").map(|home| home.join(".cache")))
@@ -171,8 +175,10 @@ mod tests {
         cache.save().unwrap();
 
         let reopened = Cache::open(dir.path());
-        assert!(matches!(reopened.get(&plugin, stamp), Some(Examination::Refused(r))
-            if r.to_string() == "not an ELF shared library"));
+        assert!(
+            matches!(reopened.get(&plugin, stamp), Some(Examination::Refused(r))
+            if r.to_string() == "not an ELF shared library")
+        );
         let changed = FileStamp { size: 2, ..stamp };
         assert!(reopened.get(&plugin, changed).is_none());
     }

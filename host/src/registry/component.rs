@@ -37,7 +37,10 @@ fn round_trip<Q: Serialize, R: DeserializeOwned>(
         .into_result()
         .map_err(|e| CallError::Plugin(e.into_string()))?;
     serde_json::from_str(&answer).map_err(|error| CallError::Answer {
-        what: std::any::type_name::<R>().rsplit("::").next().unwrap_or("answer"),
+        what: std::any::type_name::<R>()
+            .rsplit("::")
+            .next()
+            .unwrap_or("answer"),
         error,
     })
 }

@@ -43,7 +43,9 @@ pub fn plugin_directories(
 fn check_directory(directory: &Path, origin: &str) -> Result<PathBuf, InputError> {
     let shown = directory.display();
     let metadata = std::fs::metadata(directory).map_err(|e| {
-        InputError::new(format!("plugins directory {shown} (from {origin}) cannot be used: {e}"))
+        InputError::new(format!(
+            "plugins directory {shown} (from {origin}) cannot be used: {e}"
+        ))
     })?;
     if !metadata.is_dir() {
         return Err(InputError::new(format!(
@@ -59,7 +61,9 @@ fn check_directory(directory: &Path, origin: &str) -> Result<PathBuf, InputError
         )));
     }
     directory.canonicalize().map_err(|e| {
-        InputError::new(format!("plugins directory {shown} (from {origin}) cannot be used: {e}"))
+        InputError::new(format!(
+            "plugins directory {shown} (from {origin}) cannot be used: {e}"
+        ))
     })
 }
 
@@ -71,7 +75,10 @@ pub fn is_library_name(name: &OsStr) -> bool {
 /// The shared libraries in a directory, sorted by name.
 pub fn library_files(directory: &Path) -> Result<Vec<PathBuf>, InputError> {
     let entries = std::fs::read_dir(directory).map_err(|e| {
-        InputError::new(format!("plugins directory {} cannot be read: {e}", directory.display()))
+        InputError::new(format!(
+            "plugins directory {} cannot be read: {e}",
+            directory.display()
+        ))
     })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)

@@ -36,8 +36,8 @@ fn check_bytes(data: &[u8]) -> Result<(), Refusal> {
         Ok(FileKind::Elf32 | FileKind::Elf64) => {}
         _ => return Err(Refusal::new("not an ELF shared library")),
     }
-    let file = object::File::parse(data)
-        .map_err(|e| Refusal::new(format!("a damaged ELF file: {e}")))?;
+    let file =
+        object::File::parse(data).map_err(|e| Refusal::new(format!("a damaged ELF file: {e}")))?;
     if file.kind() != ObjectKind::Dynamic {
         return Err(Refusal::new(format!(
             "an ELF {:?} file, not a shared library",
@@ -72,7 +72,12 @@ mod tests {
 
     #[test]
     fn empty_and_text_files_are_refused_with_what_they_are() {
-        assert!(check_bytes(b"").unwrap_err().to_string().contains("empty file"));
+        assert!(
+            check_bytes(b"")
+                .unwrap_err()
+                .to_string()
+                .contains("empty file")
+        );
         let text = check_bytes(b"#!/bin/sh\necho hi\n").unwrap_err();
         assert!(text.to_string().contains("not an ELF"), "{text}");
     }

@@ -43,7 +43,11 @@ fn sample_request(manifest: &Manifest, role: Role) -> ServiceRequest {
         host: "127.0.0.1".to_owned(),
         port,
     };
-    let other_role = if role == Role::Server { Role::Client } else { Role::Server };
+    let other_role = if role == Role::Server {
+        Role::Client
+    } else {
+        Role::Server
+    };
     ServiceRequest {
         test: "check".to_owned(),
         service: me.to_owned(),
@@ -90,7 +94,10 @@ pub fn exercise(component: &Component, manifest: &Manifest) -> Vec<CallReport> {
                     },
                     request,
                 };
-                calls.push(report(format!("judge ({role}, exit 0)"), manager.judge(&outcome)));
+                calls.push(report(
+                    format!("judge ({role}, exit 0)"),
+                    manager.judge(&outcome),
+                ));
             }
             calls
         }
@@ -111,7 +118,10 @@ pub fn exercise(component: &Component, manifest: &Manifest) -> Vec<CallReport> {
                 ],
                 config: serde_json::json!({}),
             };
-            vec![report("deploy (server and client)".to_owned(), network.deploy(&request))]
+            vec![report(
+                "deploy (server and client)".to_owned(),
+                network.deploy(&request),
+            )]
         }
         Component::ExecutionEnvironment(execution) => {
             let artifacts_dir = scratch("service").join("artifacts");
@@ -133,7 +143,10 @@ pub fn exercise(component: &Component, manifest: &Manifest) -> Vec<CallReport> {
             };
             vec![
                 report("wrap (true)".to_owned(), execution.wrap(&wrap)),
-                report("findings (exit 0)".to_owned(), execution.findings(&findings)),
+                report(
+                    "findings (exit 0)".to_owned(),
+                    execution.findings(&findings),
+                ),
             ]
         }
     }

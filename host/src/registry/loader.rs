@@ -82,7 +82,10 @@ impl LoadedPlugin {
                 Component::NetworkEnvironment(new().into_result().map_err(refused)?.into())
             }
             ComponentKind::ExecutionEnvironment => {
-                let new = self.module.new_execution_environment().ok_or_else(missing)?;
+                let new = self
+                    .module
+                    .new_execution_environment()
+                    .ok_or_else(missing)?;
                 Component::ExecutionEnvironment(new().into_result().map_err(refused)?.into())
             }
         })
@@ -139,7 +142,10 @@ fn describe_library_error(error: LibraryError) -> Refusal {
              failed): rebuild it against this release"
         ),
         LibraryError::RootModule { err, .. } => {
-            format!("its root module failed to load: {}", first_line(&err.to_string()))
+            format!(
+                "its root module failed to load: {}",
+                first_line(&err.to_string())
+            )
         }
         other => first_line(&other.to_string()).to_owned(),
     };
@@ -147,7 +153,10 @@ fn describe_library_error(error: LibraryError) -> Refusal {
 }
 
 fn first_line(text: &str) -> &str {
-    text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("unknown error")
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("unknown error")
 }
 
 #[cfg(test)]

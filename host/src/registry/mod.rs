@@ -177,8 +177,11 @@ impl Registry {
             .iter()
             .find(|p| p.manifest.name == name)
             .ok_or_else(|| {
-                let mut known: Vec<&str> =
-                    self.plugins.iter().map(|p| p.manifest.name.as_str()).collect();
+                let mut known: Vec<&str> = self
+                    .plugins
+                    .iter()
+                    .map(|p| p.manifest.name.as_str())
+                    .collect();
                 known.sort_unstable();
                 let known = if known.is_empty() {
                     "none".to_owned()
@@ -227,7 +230,10 @@ fn examine(files: &[PathBuf], cache: &mut Cache, prober: &Prober) -> Vec<Examina
         }
     }
     if !to_probe.is_empty() {
-        tracing::debug!("probing {} plugin file(s) in child processes", to_probe.len());
+        tracing::debug!(
+            "probing {} plugin file(s) in child processes",
+            to_probe.len()
+        );
         let paths: Vec<PathBuf> = to_probe.iter().map(|(_, path, _)| path.clone()).collect();
         let reports = prober.probe_all(&paths, false);
         for ((index, path, stamp), report) in to_probe.into_iter().zip(reports) {

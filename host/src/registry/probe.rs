@@ -145,7 +145,9 @@ impl RunningProbe {
         let stdout = self.stdout.join().unwrap_or_default();
         let stderr = self.stderr.join().unwrap_or_default();
         if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
-            let name = Signal::try_from(signal).map(Signal::as_str).unwrap_or("unknown");
+            let name = Signal::try_from(signal)
+                .map(Signal::as_str)
+                .unwrap_or("unknown");
             return ProbeReport::refused(format!(
                 "crashed while loading (signal {signal}, {name})"
             ));

@@ -56,7 +56,9 @@ impl ServiceManager for TemplateQuic {
 
     fn plan(&self, request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
         let config: Config = if request.config.is_null() {
-            Config { binary: default_binary() }
+            Config {
+                binary: default_binary(),
+            }
         } else {
             serde_json::from_value(request.config.clone())
                 .map_err(|error| PluginError::new(format!("config: {error}")))?
@@ -64,7 +66,10 @@ impl ServiceManager for TemplateQuic {
         let address = format!("{}:{}", request.address.host, request.address.port);
         let keylog = request.artifacts_dir.join("keys.log");
         let qlog = request.artifacts_dir.join("qlog");
-        let test_case = request.test_case.clone().unwrap_or_else(|| "handshake".to_owned());
+        let test_case = request
+            .test_case
+            .clone()
+            .unwrap_or_else(|| "handshake".to_owned());
         let command = CommandSpec::new(&config.binary, [address.as_str()])
             .with_env("ROLE", request.role.as_str())
             .with_env("TESTCASE", test_case)
@@ -83,8 +88,14 @@ impl ServiceManager for TemplateQuic {
             ready,
             decides: request.role == Role::Client,
             artifacts: vec![
-                ArtifactSpec { name: "keylog".to_owned(), path: keylog },
-                ArtifactSpec { name: "qlog".to_owned(), path: qlog },
+                ArtifactSpec {
+                    name: "keylog".to_owned(),
+                    path: keylog,
+                },
+                ArtifactSpec {
+                    name: "qlog".to_owned(),
+                    path: qlog,
+                },
             ],
         })
     }

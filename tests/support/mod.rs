@@ -1,0 +1,246 @@
+//! What the end-to-end tests share: the host binary, a sandbox per test, and plugin
+//! fixtures built from source on first use.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("host/ has a parent")
+        .to_path_buf()
+}
+
+/// A temporary plugins directory and cache of one test's own.
+pub struct Sandbox {
+    root: tempfile::TempDir,
+}
+
+impl Sandbox {
+    /// An empty plugins directory (mode 0755) and an empty cache.
+    pub fn new() -> Self {
+        let root = tempfile::tempdir().expect("temporary directory");
+        std::fs::create_dir(root.path().join("plugins")).unwrap();
+        Self { root }
+    }
+
+    /// The plugins directory.
+    pub fn plugins(&self) -> PathBuf {
+        self.root.path().join("plugins")
+    }
+
+    /// The sandbox's root, for files of the test's own.
+    pub fn path(&self) -> &Path {
+        self.root.path()
+    }
+
+    /// Copies a file into the plugins directory under `name`.
+    pub fn add(&self, file: &Path, name: &str) -> PathBuf {
+        let to = self.plugins().join(name);
+        std::fs::copy(file, &to).unwrap_or_else(|e| panic!("copy {}: {e}", file.display()));
+        to
+    }
+
+    /// Writes a file into the plugins directory.
+    pub fn write(&self, name: &str, contents: &[u8]) -> PathBuf {
+        let to = self.plugins().join(name);
+        std::fs::write(&to, contents).unwrap();
+        to
+    }
+
+    /// The host binary with this sandbox's cache and no inherited plugin path.
+    pub fn host(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_panther-host"));
+        command
+            .env("PANTHER_CACHE_DIR", self.root.path().join("cache"))
+            .env_remove("PANTHER_PLUGIN_PATH")
+            .env_remove("RUST_LOG");
+        command
+    }
+
+    /// Runs the host on this sandbox's plugins directory with `args`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let plugins = self.plugins();
+        let mut command = self.host();
+        command.arg("--plugins").arg(&plugins).args(args);
+        command.output().expect("panther-host runs")
+    }
+}
+
+/// The text a command printed on standard output.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The text a command printed on standard error.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs a build command and panics with its output when it fails.
+fn build(command: &mut Command) {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_TARGET_DIR");
+    command
+}
+
+/// Writes a file only when its contents change, so cargo does not rebuild for nothing.
+fn write_if_changed(path: &Path, contents: &str) {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
+
+fn copy_tree_if_changed(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree_if_changed(&entry.path(), &target);
+        } else {
+            write_if_changed(&target, &std::fs::read_to_string(entry.path()).unwrap());
+        }
+    }
+}
+
+/// Every plugin file the tests use, built from source.
+pub struct Fixtures {
+    /// The template plugin, built on its own as a third party builds it.
+    pub template: PathBuf,
+    /// A plugin whose manifest call panics.
+    pub panicking_manifest: PathBuf,
+    /// A plugin whose constructor returns an error.
+    pub failing_constructor: PathBuf,
+    /// A plugin that segfaults while its library is loaded.
+    pub crashing_initialiser: PathBuf,
+    /// The template built against a plugin-api whose major version is 2.
+    pub api_v2: PathBuf,
+    /// An aarch64 shared library exporting the plugin symbol.
+    pub foreign_target: PathBuf,
+}
+
+/// Builds the fixtures once per test binary.
+pub fn fixtures() -> &'static Fixtures {
+    static FIXTURES: OnceLock<Fixtures> = OnceLock::new();
+    FIXTURES.get_or_init(build_fixtures)
+}
+
+fn build_fixtures() -> Fixtures {
+    let root = repo_root();
+    let target = root.join("target").join("fixtures");
+    build(
+        cargo()
+            .arg("build")
+            .arg("--manifest-path")
+            .arg(root.join("tests/fixtures/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target),
+    );
+    let out_of_tree = root.join("target").join("out-of-tree");
+    build(
+        cargo()
+            .arg("build")
+            .arg("--manifest-path")
+            .arg(root.join("plugins/template/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&out_of_tree),
+    );
+    let api_v2 = build_against_api_v2(&root, &target);
+    Fixtures {
+        template: out_of_tree.join("debug/libpanther_plugin_template.so"),
+        panicking_manifest: target.join("debug/libfixture_panicking_manifest.so"),
+        failing_constructor: target.join("debug/libfixture_failing_constructor.so"),
+        crashing_initialiser: target.join("debug/libfixture_crashing_initialiser.so"),
+        api_v2,
+        foreign_target: build_foreign_target(&root, &target),
+    }
+}
+
+/// Copies plugin-api with its major version bumped to 2 and builds the template
+/// against the copy: what a plugin from an incompatible future release looks like.
+fn build_against_api_v2(root: &Path, target: &Path) -> PathBuf {
+    let sources = root.join("target").join("fixtures-src");
+    let api = sources.join("plugin-api-2");
+    copy_tree_if_changed(&root.join("plugin-api/src"), &api.join("src"));
+    write_if_changed(
+        &api.join("build.rs"),
+        &std::fs::read_to_string(root.join("plugin-api/build.rs")).unwrap(),
+    );
+    write_if_changed(
+        &api.join("Cargo.toml"),
+        r#"[package]
+name = "panther-plugin-api"
+version = "2.0.0"
+edition = "2024"
+
+[dependencies]
+abi_stable = "=0.11.3"
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+thiserror = "2"
+"#,
+    );
+    let plugin = sources.join("template-api-2");
+    copy_tree_if_changed(&root.join("plugins/template/src"), &plugin.join("src"));
+    let manifest = std::fs::read_to_string(root.join("plugins/template/Cargo.toml"))
+        .unwrap()
+        .replace(
+            "name = \"panther-plugin-template\"",
+            "name = \"fixture-api-v2\"",
+        )
+        .replace("path = \"../../plugin-api\"", "path = \"../plugin-api-2\"");
+    write_if_changed(&plugin.join("Cargo.toml"), &manifest);
+    build(
+        cargo()
+            .arg("build")
+            .arg("--manifest-path")
+            .arg(plugin.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(target),
+    );
+    target.join("debug/libfixture_api_v2.so")
+}
+
+/// Assembles and links the aarch64 fixture with binutils-aarch64-linux-gnu.
+fn build_foreign_target(root: &Path, target: &Path) -> PathBuf {
+    let object = target.join("foreign-target.o");
+    let library = target.join("libforeign_target.so");
+    let missing = "binutils-aarch64-linux-gnu is needed to build a foreign-target fixture: \
+                   run scripts/setup (or apt-get install binutils-aarch64-linux-gnu)";
+    let status = Command::new("aarch64-linux-gnu-as")
+        .arg(root.join("tests/fixtures/foreign-target/plugin.s"))
+        .arg("-o")
+        .arg(&object)
+        .status()
+        .expect(missing);
+    assert!(
+        status.success(),
+        "assembling the foreign-target fixture failed"
+    );
+    build(
+        Command::new("aarch64-linux-gnu-ld")
+            .arg("-shared")
+            .arg(&object)
+            .arg("-o")
+            .arg(&library),
+    );
+    library
+}
