@@ -14,7 +14,10 @@ use panther_plugin_api::model::{Role, ServiceAddress, ServiceRequest};
 const COPIES: usize = 20;
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -39,8 +42,14 @@ fn build_template_copies(root: &Path) -> Vec<PathBuf> {
         std::fs::create_dir_all(dir.join("src")).unwrap();
         let code = template.replace("\"template-quic\"", &format!("\"bench-quic-{n:02}\""));
         let cargo = manifest
-            .replace("name = \"panther-plugin-template\"", &format!("name = \"{crate_name}\""))
-            .replace("path = \"../../plugin-api\"", "path = \"../../../plugin-api\"")
+            .replace(
+                "name = \"panther-plugin-template\"",
+                &format!("name = \"{crate_name}\""),
+            )
+            .replace(
+                "path = \"../../plugin-api\"",
+                "path = \"../../../plugin-api\"",
+            )
             .replace("[workspace]\n", "")
             .replace("[profile.release]\npanic = \"unwind\"\n", "");
         write_if_changed(&dir.join("src/lib.rs"), &code);
@@ -114,7 +123,9 @@ fn main() {
         })
         .collect();
     time_list(&host, &plugins, &cache);
-    let warm: Vec<Duration> = (0..51).map(|_| time_list(&host, &plugins, &cache)).collect();
+    let warm: Vec<Duration> = (0..51)
+        .map(|_| time_list(&host, &plugins, &cache))
+        .collect();
 
     let prober = Prober::new(host.clone());
     let directories = vec![plugins.clone()];
@@ -142,7 +153,10 @@ fn main() {
         protocol_version: None,
         test_case: Some("handshake".into()),
         config: serde_json::json!({}),
-        address: ServiceAddress { host: "127.0.0.1".into(), port: 4443 },
+        address: ServiceAddress {
+            host: "127.0.0.1".into(),
+            port: 4443,
+        },
         target: None,
         peers: Default::default(),
         output_dir: scratch.path().join("out"),
@@ -163,8 +177,17 @@ fn main() {
     let warm = median(warm);
     println!("plugins list, whole process, cold cache (every file probed): median {cold:?}");
     println!("plugins list, whole process, warm cache:                     median {warm:?}");
-    println!("in-process scan, warm cache:                                  median {:?}", median(scan));
+    println!(
+        "in-process scan, warm cache:                                  median {:?}",
+        median(scan)
+    );
     println!("first in-process load of one plugin (dlopen + checks):       {first_load:?}");
-    println!("plan() round trip (JSON in, JSON out):                        median {:?}", median(round_trip));
-    println!("cold / warm ratio: {:.1}", cold.as_secs_f64() / warm.as_secs_f64());
+    println!(
+        "plan() round trip (JSON in, JSON out):                        median {:?}",
+        median(round_trip)
+    );
+    println!(
+        "cold / warm ratio: {:.1}",
+        cold.as_secs_f64() / warm.as_secs_f64()
+    );
 }
