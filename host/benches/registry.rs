@@ -161,6 +161,7 @@ fn main() {
         peers: Default::default(),
         output_dir: scratch.path().join("out"),
         artifacts_dir: scratch.path().join("out/artifacts"),
+        plugin_dir: plugins.clone(),
     };
     let calls_per_sample = 1000;
     let round_trip: Vec<Duration> = (0..31)

@@ -2,7 +2,7 @@
 //! once, with a request like the ones a run makes, to show the answers.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use panther_plugin_api::model::{
     CommandSpec, ExitInfo, FindingsRequest, Manifest, NetworkRequest, NetworkService, PeerInfo,
@@ -34,7 +34,7 @@ fn scratch(name: &str) -> PathBuf {
     std::env::temp_dir().join("panther-check").join(name)
 }
 
-fn sample_request(manifest: &Manifest, role: Role) -> ServiceRequest {
+fn sample_request(manifest: &Manifest, role: Role, plugin_dir: &Path) -> ServiceRequest {
     let (me, other) = match role {
         Role::Server => ("server", "client"),
         Role::Client => ("client", "server"),
@@ -68,11 +68,12 @@ fn sample_request(manifest: &Manifest, role: Role) -> ServiceRequest {
         )]),
         output_dir: scratch(me),
         artifacts_dir: scratch(me).join("artifacts"),
+        plugin_dir: plugin_dir.to_path_buf(),
     }
 }
 
 /// Calls every method of the component once with sample requests.
-pub fn exercise(component: &Component, manifest: &Manifest) -> Vec<CallReport> {
+pub fn exercise(component: &Component, manifest: &Manifest, plugin_dir: &Path) -> Vec<CallReport> {
     match component {
         Component::ServiceManager(manager) => {
             let roles = if manifest.roles.is_empty() {
@@ -82,7 +83,7 @@ pub fn exercise(component: &Component, manifest: &Manifest) -> Vec<CallReport> {
             };
             let mut calls = Vec::new();
             for role in roles {
-                let request = sample_request(manifest, role);
+                let request = sample_request(manifest, role, plugin_dir);
                 calls.push(report(format!("plan ({role})"), manager.plan(&request)));
                 let outcome = ServiceOutcome {
                     stdout: request.output_dir.join("stdout.log"),
@@ -130,6 +131,7 @@ pub fn exercise(component: &Component, manifest: &Manifest) -> Vec<CallReport> {
                 command: CommandSpec::new("true", Vec::<String>::new()),
                 artifacts_dir: artifacts_dir.clone(),
                 config: serde_json::json!({}),
+                plugin_dir: plugin_dir.to_path_buf(),
             };
             let findings = FindingsRequest {
                 service: "service".to_owned(),

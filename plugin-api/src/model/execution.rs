@@ -16,6 +16,10 @@ pub struct WrapRequest {
     /// The environment's own `config` table.
     #[serde(default)]
     pub config: serde_json::Value,
+    /// The directory holding the plugin's library, where a plugin ships the programs
+    /// it needs beside itself.
+    #[serde(default)]
+    pub plugin_dir: PathBuf,
 }
 
 /// An execution environment's answer: the wrapped command and what it will produce.

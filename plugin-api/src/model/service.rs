@@ -37,6 +37,10 @@ pub struct ServiceRequest {
     pub output_dir: PathBuf,
     /// Where the files it produces should land to be kept with the results.
     pub artifacts_dir: PathBuf,
+    /// The directory holding the plugin's library, where a plugin ships the programs
+    /// it needs beside itself.
+    #[serde(default)]
+    pub plugin_dir: PathBuf,
 }
 
 /// Another service of the same test, as this one sees it.

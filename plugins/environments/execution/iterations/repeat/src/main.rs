@@ -1,0 +1,3 @@
+//! Runs a command several times in a row and records each exit
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! The iterations execution environment: runs a service several times

@@ -1,0 +1,1 @@
+//! The strace execution environment: traces a service's system calls

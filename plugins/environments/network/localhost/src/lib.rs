@@ -1,0 +1,1 @@
+//! The localhost network environment: every service on loopback

@@ -1,0 +1,1 @@
+//! The ping_pong service manager: PANTHER's minip protocol
