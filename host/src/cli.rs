@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::commands::plugins;
+use crate::commands::{plugins, run};
 use crate::error::InputError;
 use crate::logging;
 use crate::registry::{self, PROBE_SUBCOMMAND};
@@ -40,6 +40,38 @@ pub struct GlobalOptions {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run an experiment: every test, judged, with results in one directory.
+    Run {
+        /// The experiment file (TOML).
+        file: PathBuf,
+        /// How many test iterations run at once.
+        #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: u16,
+        /// Only the tests whose name contains this text.
+        #[arg(long = "test", value_name = "PATTERN")]
+        test: Option<String>,
+        /// Make the run's results directory under DIR instead of the experiment's `output`.
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Check an experiment against the schema and the plugins; nothing runs.
+    Validate {
+        /// The experiment file (TOML).
+        file: PathBuf,
+    },
+    /// Print every command, environment, file and order a run would use; nothing runs.
+    Plan {
+        /// The experiment file (TOML).
+        file: PathBuf,
+        /// Only the tests whose name contains this text.
+        #[arg(long = "test", value_name = "PATTERN")]
+        test: Option<String>,
+        /// Print JSON for machines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of experiment files, for editors.
+    Schema,
     /// List, inspect and check plugins.
     #[command(subcommand)]
     Plugins(PluginsCommand),
@@ -82,33 +114,56 @@ enum PluginsCommand {
 /// Parses the arguments, runs the command and returns the process's exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let command = match cli.command {
-        Command::Probe { file, with_calls } => {
-            let report = registry::run_probe(&file, with_calls);
-            println!("{}", serde_json::to_string(&report).unwrap_or_default());
-            return ExitCode::SUCCESS;
-        }
-        Command::Plugins(command) => command,
-    };
+    if let Command::Probe { file, with_calls } = &cli.command {
+        let report = registry::run_probe(file, *with_calls);
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
     logging::init(cli.global.verbose, cli.global.quiet);
-    match run(&cli.global, &command) {
+    match dispatch(&cli.global, &cli.command) {
         Ok(code) => code,
-        Err(error) => {
-            eprintln!("panther-host: {error}");
-            if error.downcast_ref::<InputError>().is_some() {
+        Err(error) => match error.downcast_ref::<InputError>() {
+            Some(refused) => {
+                eprintln!("{refused}");
                 ExitCode::from(2)
-            } else {
+            }
+            None => {
+                eprintln!("panther-host: {error:#}");
                 ExitCode::FAILURE
             }
-        }
+        },
     }
 }
 
-fn run(global: &GlobalOptions, command: &PluginsCommand) -> anyhow::Result<ExitCode> {
+fn dispatch(global: &GlobalOptions, command: &Command) -> anyhow::Result<ExitCode> {
+    if let Command::Schema = command {
+        return run::schema();
+    }
     let context = plugins::Context::new(global)?;
     match command {
-        PluginsCommand::List { json } => plugins::list(&context, *json),
-        PluginsCommand::Inspect { plugin, json } => plugins::inspect(&context, plugin, *json),
-        PluginsCommand::Check { files, json } => plugins::check(&context, files, *json),
+        Command::Run {
+            file,
+            jobs,
+            test,
+            output,
+        } => {
+            let options = run::RunOptions {
+                filter: test.as_deref(),
+                output: output.as_deref(),
+                jobs: usize::from(*jobs),
+                quiet: global.quiet > 0,
+            };
+            run::run(&context, file, &options)
+        }
+        Command::Validate { file } => run::validate(&context, file),
+        Command::Plan { file, test, json } => run::plan(&context, file, test.as_deref(), *json),
+        Command::Plugins(PluginsCommand::List { json }) => plugins::list(&context, *json),
+        Command::Plugins(PluginsCommand::Inspect { plugin, json }) => {
+            plugins::inspect(&context, plugin, *json)
+        }
+        Command::Plugins(PluginsCommand::Check { files, json }) => {
+            plugins::check(&context, files, *json)
+        }
+        Command::Schema | Command::Probe { .. } => Ok(ExitCode::SUCCESS),
     }
 }

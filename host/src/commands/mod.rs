@@ -1,3 +1,5 @@
-//! What each command prints.
+//! What each command does and prints.
 
+pub mod experiment;
 pub mod plugins;
+pub mod run;

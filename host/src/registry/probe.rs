@@ -60,7 +60,11 @@ pub fn run_probe(path: &Path, with_calls: bool) -> ProbeReport {
         Err(refusal) => return ProbeReport::refused(refusal.to_string()),
     };
     let calls = if with_calls {
-        exercise(&component, &manifest, path.parent().unwrap_or(Path::new("/")))
+        exercise(
+            &component,
+            &manifest,
+            path.parent().unwrap_or(Path::new("/")),
+        )
     } else {
         Vec::new()
     };

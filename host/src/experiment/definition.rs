@@ -1,0 +1,81 @@
+//! Tests ready to plan: every name resolved and every default applied, whether they
+//! were written out or expanded from a matrix.
+
+use std::time::Duration;
+
+use panther_plugin_api::model::Role;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A plugin picked for an environment, with its settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentUse {
+    /// The plugin's name.
+    pub plugin: String,
+    /// Its settings, already checked against its schema.
+    pub config: Value,
+}
+
+/// One service of a test.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceDefinition {
+    /// Its name within the test.
+    pub name: String,
+    /// The service manager plugin.
+    pub implementation: String,
+    /// The part it plays.
+    pub role: Role,
+    /// The protocol spoken.
+    pub protocol: String,
+    /// The protocol version asked for.
+    pub version: Option<String>,
+    /// The service it reaches.
+    pub target: Option<String>,
+    /// The plugin's settings.
+    pub config: Value,
+    /// Execution environments wrapping it, innermost first.
+    pub execution: Vec<ComponentUse>,
+}
+
+/// Where a test came from in a matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatrixCell {
+    /// The matrix's name.
+    pub matrix: String,
+    /// The server implementation.
+    pub server: String,
+    /// The client implementation.
+    pub client: String,
+    /// The test case, if the matrix has any.
+    pub test_case: Option<String>,
+}
+
+/// One test, as it will be planned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestDefinition {
+    /// Its unique name.
+    pub name: String,
+    /// What it checks.
+    pub description: Option<String>,
+    /// Its network environment.
+    pub network: ComponentUse,
+    /// How many times it runs.
+    pub iterations: u32,
+    /// How long each iteration may run.
+    #[serde(with = "duration_text")]
+    pub timeout: Duration,
+    /// The test case handed to every service.
+    pub test_case: Option<String>,
+    /// Its services, by name order.
+    pub services: Vec<ServiceDefinition>,
+    /// The matrix cell it was expanded from.
+    pub cell: Option<MatrixCell>,
+}
+
+mod duration_text {
+    use std::time::Duration;
+
+    pub fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&humantime::format_duration(*d).to_string())
+    }
+}

@@ -1,0 +1,407 @@
+//! Checks an experiment file against the schema and the loaded plugins, collecting
+//! every problem before any is reported, and expands it into test definitions.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use panther_plugin_api::model::{ComponentKind, Manifest, Role};
+use serde_json::{Map, Value};
+
+use super::definition::{ComponentUse, MatrixCell, ServiceDefinition, TestDefinition};
+use super::model::{
+    ComponentChoice, ExperimentFile, MatrixSection, RoleName, TestSection, experiment_schema,
+};
+use super::problems::{Problem, schema_problems};
+use super::source::{SourceFile, pointer_segment};
+use crate::error::InputError;
+use crate::registry::Registry;
+
+/// The default time a test may run.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// An experiment that passed every check.
+#[derive(Debug)]
+pub struct Experiment {
+    /// The file as written.
+    pub file: ExperimentFile,
+    /// Its tests, matrices expanded.
+    pub tests: Vec<TestDefinition>,
+    /// Where its results directories are made.
+    pub output_root: PathBuf,
+    /// The experiment file.
+    pub path: PathBuf,
+}
+
+/// Reads and checks an experiment; every problem found, one per line, on failure.
+pub fn load(path: &Path, registry: &Registry) -> Result<Experiment, InputError> {
+    let source = SourceFile::read(path)?;
+    let refuse = |problems: Vec<Problem>| {
+        let mut lines: Vec<String> = problems.iter().map(|p| p.render(&source)).collect();
+        lines.sort_by_key(|line| line_number(line));
+        lines.push(format!(
+            "{}: {} problem(s); nothing was run",
+            path.display(),
+            problems.len()
+        ));
+        InputError::new(lines.join("\n"))
+    };
+    let problems = schema_problems(&experiment_schema(), &source.value, "");
+    if !problems.is_empty() {
+        return Err(refuse(problems));
+    }
+    let file: ExperimentFile = serde_json::from_value(source.value.clone())
+        .map_err(|e| refuse(vec![Problem::at("", e.to_string())]))?;
+    let mut checker = Checker {
+        registry,
+        problems: Vec::new(),
+    };
+    let tests = checker.tests(&file);
+    if !checker.problems.is_empty() {
+        return Err(refuse(checker.problems));
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let output_root = base.join(
+        file.experiment
+            .output
+            .clone()
+            .unwrap_or_else(|| "results".into()),
+    );
+    Ok(Experiment {
+        file,
+        tests,
+        output_root,
+        path: path.to_path_buf(),
+    })
+}
+
+fn line_number(rendered: &str) -> usize {
+    rendered
+        .split(':')
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn role_of(name: RoleName) -> Role {
+    match name {
+        RoleName::Server => Role::Server,
+        RoleName::Client => Role::Client,
+    }
+}
+
+struct Checker<'a> {
+    registry: &'a Registry,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn tests(&mut self, file: &ExperimentFile) -> Vec<TestDefinition> {
+        let mut tests = Vec::new();
+        for (index, test) in file.tests.iter().enumerate() {
+            tests.extend(self.test(test, &format!("/tests/{index}")));
+        }
+        for (index, matrix) in file.matrix.iter().enumerate() {
+            tests.extend(self.matrix(matrix, &format!("/matrix/{index}")));
+        }
+        let mut seen = BTreeSet::new();
+        for (index, test) in tests.iter().enumerate() {
+            if !seen.insert(test.name.clone()) {
+                let pointer = file
+                    .tests
+                    .get(index)
+                    .map_or("/matrix".to_owned(), |_| format!("/tests/{index}/name"));
+                self.problems.push(Problem::at(
+                    pointer,
+                    format!(
+                        "two tests are named '{}'; test names must be unique",
+                        test.name
+                    ),
+                ));
+            }
+        }
+        tests
+    }
+
+    fn manifest(&mut self, name: &str, kind: ComponentKind, pointer: &str) -> Option<Manifest> {
+        match self.registry.find(name) {
+            Ok(entry) if entry.manifest.kind == kind => Some(entry.manifest.clone()),
+            Ok(entry) => {
+                self.problems.push(Problem::at(
+                    pointer,
+                    format!("'{name}' is a {}, not a {kind}", entry.manifest.kind),
+                ));
+                None
+            }
+            Err(error) => {
+                self.problems.push(Problem::at(pointer, error.0));
+                None
+            }
+        }
+    }
+
+    fn config(&mut self, manifest: &Manifest, config: &Map<String, Value>, pointer: &str) -> Value {
+        let value = Value::Object(config.clone());
+        let problems = schema_problems(&manifest.config_schema, &value, pointer);
+        self.problems.extend(problems);
+        value
+    }
+
+    fn component(
+        &mut self,
+        choice: &ComponentChoice,
+        kind: ComponentKind,
+        pointer: &str,
+    ) -> Option<ComponentUse> {
+        let manifest = self.manifest(&choice.plugin, kind, &format!("{pointer}/type"))?;
+        let config = self.config(&manifest, &choice.config, pointer);
+        Some(ComponentUse {
+            plugin: choice.plugin.clone(),
+            config,
+        })
+    }
+
+    fn network(&mut self, choice: Option<&ComponentChoice>, pointer: &str) -> Option<ComponentUse> {
+        let localhost = ComponentChoice {
+            plugin: "localhost".to_owned(),
+            config: Map::new(),
+        };
+        self.component(
+            choice.unwrap_or(&localhost),
+            ComponentKind::NetworkEnvironment,
+            &format!("{pointer}/network"),
+        )
+    }
+
+    fn executions(&mut self, choices: &[ComponentChoice], pointer: &str) -> Vec<ComponentUse> {
+        choices
+            .iter()
+            .enumerate()
+            .filter_map(|(i, choice)| {
+                self.component(
+                    choice,
+                    ComponentKind::ExecutionEnvironment,
+                    &format!("{pointer}/{i}"),
+                )
+            })
+            .collect()
+    }
+
+    fn timeout(&mut self, text: Option<&str>, pointer: &str) -> Duration {
+        let Some(text) = text else {
+            return DEFAULT_TIMEOUT;
+        };
+        match humantime::parse_duration(text) {
+            Ok(duration) if !duration.is_zero() => duration,
+            _ => {
+                self.problems.push(Problem::at(
+                    format!("{pointer}/timeout"),
+                    format!("'{text}' is not a duration; write e.g. \"30s\", \"500ms\" or \"2m\""),
+                ));
+                DEFAULT_TIMEOUT
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn service(
+        &mut self,
+        name: &str,
+        implementation: &str,
+        role: Role,
+        protocol: Option<&str>,
+        config: &Map<String, Value>,
+        pointer: &str,
+        implementation_pointer: &str,
+    ) -> Option<ServiceDefinition> {
+        let manifest = self.manifest(
+            implementation,
+            ComponentKind::ServiceManager,
+            implementation_pointer,
+        )?;
+        if !manifest.roles.contains(&role) {
+            let served: Vec<&str> = manifest.roles.iter().map(|r| r.as_str()).collect();
+            self.problems.push(Problem::at(
+                format!("{pointer}/role"),
+                format!(
+                    "'{implementation}' cannot play {role}; it plays: {}",
+                    served.join(", ")
+                ),
+            ));
+        }
+        let protocol = match protocol {
+            Some(p) if !manifest.protocols.iter().any(|known| known == p) => {
+                self.problems.push(Problem::at(
+                    format!("{pointer}/protocol"),
+                    format!(
+                        "'{implementation}' does not speak {p}; it speaks: {}",
+                        manifest.protocols.join(", ")
+                    ),
+                ));
+                p.to_owned()
+            }
+            Some(p) => p.to_owned(),
+            None => manifest.protocols.first().cloned().unwrap_or_default(),
+        };
+        let config = self.config(&manifest, config, &format!("{pointer}/config"));
+        Some(ServiceDefinition {
+            name: name.to_owned(),
+            implementation: implementation.to_owned(),
+            role,
+            protocol,
+            version: None,
+            target: None,
+            config,
+            execution: Vec::new(),
+        })
+    }
+
+    fn test(&mut self, test: &TestSection, pointer: &str) -> Option<TestDefinition> {
+        let network = self.network(test.network.as_ref(), pointer);
+        let shared = self.executions(&test.execution, &format!("{pointer}/execution"));
+        let timeout = self.timeout(test.timeout.as_deref(), pointer);
+        if test.services.is_empty() {
+            self.problems.push(Problem::at(
+                format!("{pointer}/services"),
+                "a test needs at least one service",
+            ));
+        }
+        let mut services = Vec::new();
+        for (name, section) in &test.services {
+            let here = format!("{pointer}/services/{}", pointer_segment(name));
+            if let Some(target) = &section.target
+                && (target == name || !test.services.contains_key(target))
+            {
+                let others: Vec<&str> = test
+                    .services
+                    .keys()
+                    .filter(|n| *n != name)
+                    .map(String::as_str)
+                    .collect();
+                self.problems.push(Problem::at(
+                    format!("{here}/target"),
+                    format!(
+                        "'{target}' is not another service of this test; services: {}",
+                        if others.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            others.join(", ")
+                        }
+                    ),
+                ));
+            }
+            let own = self.executions(&section.execution, &format!("{here}/execution"));
+            if let Some(mut service) = self.service(
+                name,
+                &section.implementation,
+                role_of(section.role),
+                section.protocol.as_deref(),
+                &section.config,
+                &here,
+                &format!("{here}/implementation"),
+            ) {
+                service.version = section.version.clone();
+                service.target = section.target.clone();
+                service.execution = shared.iter().cloned().chain(own).collect();
+                services.push(service);
+            }
+        }
+        Some(TestDefinition {
+            name: test.name.clone(),
+            description: test.description.clone(),
+            network: network?,
+            iterations: test.iterations.unwrap_or(1),
+            timeout,
+            test_case: test.test_case.clone(),
+            services,
+            cell: None,
+        })
+    }
+
+    fn matrix(&mut self, matrix: &MatrixSection, pointer: &str) -> Vec<TestDefinition> {
+        let network = self.network(matrix.network.as_ref(), pointer);
+        let execution = self.executions(&matrix.execution, &format!("{pointer}/execution"));
+        let timeout = self.timeout(matrix.timeout.as_deref(), pointer);
+        let listed: BTreeSet<&String> = matrix.servers.iter().chain(&matrix.clients).collect();
+        for name in matrix.config.keys() {
+            if !listed.contains(name) {
+                self.problems.push(Problem {
+                    pointer: format!("{pointer}/config/{}", pointer_segment(name)),
+                    at_key: true,
+                    message: format!(
+                        "'{name}' is neither a server nor a client of this matrix; \
+                         config keys name implementations listed in servers or clients"
+                    ),
+                });
+            }
+        }
+        let empty = Map::new();
+        let mut side =
+            |names: &[String], role: Role, list: &str| -> Vec<Option<ServiceDefinition>> {
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, implementation)| {
+                        let config = matrix.config.get(implementation).unwrap_or(&empty);
+                        let config_pointer =
+                            format!("{pointer}/config/{}", pointer_segment(implementation));
+                        self.service(
+                            role.as_str(),
+                            implementation,
+                            role,
+                            matrix.protocol.as_deref(),
+                            config,
+                            &config_pointer,
+                            &format!("{pointer}/{list}/{i}"),
+                        )
+                        .map(|mut service| {
+                            service.execution = execution.clone();
+                            service
+                        })
+                    })
+                    .collect()
+            };
+        let servers = side(&matrix.servers, Role::Server, "servers");
+        let clients = side(&matrix.clients, Role::Client, "clients");
+        let Some(network) = network else {
+            return Vec::new();
+        };
+        let cases: Vec<Option<String>> = if matrix.testcases.is_empty() {
+            vec![None]
+        } else {
+            matrix.testcases.iter().cloned().map(Some).collect()
+        };
+        let mut tests = Vec::new();
+        for case in &cases {
+            for server in servers.iter().flatten() {
+                for client in clients.iter().flatten() {
+                    let mut client = client.clone();
+                    client.target = Some(server.name.clone());
+                    let label = case
+                        .as_deref()
+                        .map(|c| format!(" [{c}]"))
+                        .unwrap_or_default();
+                    tests.push(TestDefinition {
+                        name: format!(
+                            "{}: {} -> {}{label}",
+                            matrix.name, client.implementation, server.implementation
+                        ),
+                        description: matrix.description.clone(),
+                        network: network.clone(),
+                        iterations: matrix.iterations.unwrap_or(1),
+                        timeout,
+                        test_case: case.clone(),
+                        cell: Some(MatrixCell {
+                            matrix: matrix.name.clone(),
+                            server: server.implementation.clone(),
+                            client: client.implementation.clone(),
+                            test_case: case.clone(),
+                        }),
+                        services: vec![client, server.clone()],
+                    });
+                }
+            }
+        }
+        tests
+    }
+}

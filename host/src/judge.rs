@@ -1,0 +1,225 @@
+//! Judging a test iteration: each service by its service manager, each execution
+//! environment's findings, and the test from those.
+
+use std::path::Path;
+
+use panther_plugin_api::model::{
+    ArtifactSpec, ExitInfo, FindingsRequest, ServiceOutcome, Verdict, VerdictStatus,
+};
+
+use crate::components::Components;
+use crate::plan::{ServiceLaunch, TestPlan};
+use crate::report::{FindingResult, ServiceResult, TestResult, TestStatus};
+use crate::run::{Ending, Execution, describe_exit};
+
+fn relative(path: &Path, run_directory: &Path) -> std::path::PathBuf {
+    path.strip_prefix(run_directory)
+        .unwrap_or(path)
+        .to_path_buf()
+}
+
+/// The verdict on one service, by its service manager; an error when it cannot judge.
+fn service_verdict(
+    launch: &ServiceLaunch,
+    exit: Option<&ExitInfo>,
+    components: &Components,
+) -> Verdict {
+    let Some(exit) = exit else {
+        return Verdict::new(VerdictStatus::Error, "never started");
+    };
+    let Some(manager) = components.service(&launch.implementation) else {
+        return Verdict::new(VerdictStatus::Error, "its service manager is not loaded");
+    };
+    let outcome = ServiceOutcome {
+        request: launch.request.clone(),
+        exit: exit.clone(),
+        stdout: launch.stdout.clone(),
+        stderr: launch.stderr.clone(),
+    };
+    manager.handle.judge(&outcome).unwrap_or_else(|error| {
+        Verdict::new(
+            VerdictStatus::Error,
+            format!("{} could not judge it: {error}", launch.implementation),
+        )
+    })
+}
+
+fn findings(
+    launch: &ServiceLaunch,
+    exit: &ExitInfo,
+    components: &Components,
+) -> Vec<FindingResult> {
+    let mut all = Vec::new();
+    for wrapping in &launch.wrappings {
+        let Some(environment) = components.execution(&wrapping.plugin) else {
+            continue;
+        };
+        let request = FindingsRequest {
+            service: launch.name.clone(),
+            artifacts_dir: launch.request.artifacts_dir.clone(),
+            exit: exit.clone(),
+            config: wrapping.config.clone(),
+        };
+        match environment.handle.findings(&request) {
+            Ok(found) => all.extend(found.findings.into_iter().map(|finding| FindingResult {
+                plugin: wrapping.plugin.clone(),
+                finding,
+            })),
+            Err(error) => all.push(FindingResult {
+                plugin: wrapping.plugin.clone(),
+                finding: panther_plugin_api::model::Finding {
+                    summary: format!("could not read its findings: {error}"),
+                    file: None,
+                    fails_test: true,
+                },
+            }),
+        }
+    }
+    all
+}
+
+/// Judges one executed test iteration.
+pub fn judge(
+    plan: &TestPlan,
+    execution: &Execution,
+    components: &Components,
+    run_directory: &Path,
+) -> TestResult {
+    let services: Vec<ServiceResult> = plan
+        .services
+        .iter()
+        .zip(&execution.exits)
+        .map(|(launch, exit)| {
+            let artifacts = launch
+                .plan
+                .artifacts
+                .iter()
+                .chain(launch.wrappings.iter().flat_map(|w| &w.wrapped.artifacts))
+                .map(|a| ArtifactSpec {
+                    name: a.name.clone(),
+                    path: relative(&a.path, run_directory),
+                })
+                .collect();
+            ServiceResult {
+                name: launch.name.clone(),
+                implementation: launch.implementation.clone(),
+                role: launch.role,
+                verdict: service_verdict(launch, exit.as_ref(), components),
+                exit: exit.clone(),
+                stdout: relative(&launch.stdout, run_directory),
+                stderr: relative(&launch.stderr, run_directory),
+                artifacts,
+                findings: exit
+                    .as_ref()
+                    .map(|e| findings(launch, e, components))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let (status, reason) = test_verdict(plan, execution, &services);
+    TestResult {
+        name: plan.name.clone(),
+        iteration: plan.iteration,
+        iterations: plan.iterations,
+        status,
+        reason,
+        duration_ms: u64::try_from(execution.duration.as_millis()).unwrap_or(u64::MAX),
+        directory: relative(&plan.directory, run_directory),
+        cell: plan.cell.clone(),
+        services,
+    }
+}
+
+/// The test's status and reason from how it ended and its services' verdicts.
+fn test_verdict(
+    plan: &TestPlan,
+    execution: &Execution,
+    services: &[ServiceResult],
+) -> (TestStatus, String) {
+    let with_teardown = |reason: String| {
+        if execution.teardown_problems.is_empty() {
+            reason
+        } else {
+            format!(
+                "{reason}; teardown: {}",
+                execution.teardown_problems.join("; ")
+            )
+        }
+    };
+    match &execution.ending {
+        Ending::Interrupted => {
+            return (
+                TestStatus::Interrupted,
+                "the run was interrupted".to_owned(),
+            );
+        }
+        Ending::SetupFailed(reason) => return (TestStatus::Error, with_teardown(reason.clone())),
+        Ending::StartFailed { service, reason } => {
+            let log = plan
+                .services
+                .iter()
+                .find(|s| &s.name == service)
+                .map(|s| format!(" (logs: {})", s.stderr.display()))
+                .unwrap_or_default();
+            return (
+                TestStatus::Failed,
+                with_teardown(format!("{service} {reason}{log}")),
+            );
+        }
+        Ending::TimedOut(still) => {
+            return (
+                TestStatus::Failed,
+                with_teardown(format!(
+                    "timed out after {} s; still running: {}",
+                    plan.timeout.as_secs_f64(),
+                    still.join(", ")
+                )),
+            );
+        }
+        Ending::Completed => {}
+    }
+    let failing_finding = services.iter().find_map(|s| {
+        s.findings
+            .iter()
+            .find(|f| f.finding.fails_test)
+            .map(|f| format!("{}: {}: {}", s.name, f.plugin, f.finding.summary))
+    });
+    let first = |status: VerdictStatus| {
+        services
+            .iter()
+            .find(|s| s.verdict.status == status)
+            .map(|s| format!("{}: {}", s.name, s.verdict.reason))
+    };
+    let (status, reason) = if let Some(reason) = first(VerdictStatus::Fail) {
+        (TestStatus::Failed, reason)
+    } else if let Some(reason) = failing_finding {
+        (TestStatus::Failed, reason)
+    } else if let Some(reason) = first(VerdictStatus::Error) {
+        (TestStatus::Error, reason)
+    } else if let Some(reason) = first(VerdictStatus::Unsupported) {
+        (TestStatus::Unsupported, reason)
+    } else {
+        let deciding: Vec<String> = plan
+            .services
+            .iter()
+            .zip(services)
+            .filter(|(launch, _)| launch.plan.decides)
+            .map(|(_, s)| format!("{}: {}", s.name, s.verdict.reason))
+            .collect();
+        let reason = if deciding.is_empty() {
+            "every service passed".to_owned()
+        } else {
+            deciding.join("; ")
+        };
+        (TestStatus::Passed, reason)
+    };
+    if !execution.teardown_problems.is_empty() && status == TestStatus::Passed {
+        return (TestStatus::Error, with_teardown(reason));
+    }
+    (status, with_teardown(reason))
+}
+
+/// "exit code 0" for a service that ran, for summaries.
+pub fn exit_text(exit: Option<&ExitInfo>) -> String {
+    exit.map_or("not started".to_owned(), describe_exit)
+}

@@ -1,0 +1,11 @@
+//! Planning a run: what every test iteration will start, where, in which order.
+
+mod model;
+mod planner;
+mod ports;
+mod preflight;
+
+pub use model::{RunPlan, ServiceLaunch, TestPlan, Wrapping};
+pub use planner::{plan_run, slug};
+pub use ports::PortAllocator;
+pub use preflight::{check_programs, find_program};

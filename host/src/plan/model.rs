@@ -1,0 +1,94 @@
+//! A run's plan: plain data that says every command, environment, file and order the
+//! run will use. It can be printed and tested without running anything.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use panther_plugin_api::model::{
+    CommandSpec, Deployment, Readiness, Role, ServicePlan, ServiceRequest, WrappedCommand,
+};
+use serde::Serialize;
+
+use crate::experiment::MatrixCell;
+
+/// Everything a run will do.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunPlan {
+    /// The experiment's name.
+    pub experiment: String,
+    /// The run's own directory.
+    pub directory: PathBuf,
+    /// Every test iteration, in the order they start (with `--jobs 1`).
+    pub tests: Vec<TestPlan>,
+}
+
+/// One iteration of one test.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestPlan {
+    /// The test's name.
+    pub name: String,
+    /// Which iteration this is, from 1.
+    pub iteration: u32,
+    /// How many iterations the test has.
+    pub iterations: u32,
+    /// A name unique to this test iteration in this run (for namespaces and links).
+    pub instance: String,
+    /// Where its outputs go.
+    pub directory: PathBuf,
+    /// How long it may run.
+    #[serde(serialize_with = "milliseconds")]
+    pub timeout: Duration,
+    /// The network environment plugin.
+    pub network: String,
+    /// What the network environment planned.
+    pub deployment: Deployment,
+    /// The services, in the order they start.
+    pub services: Vec<ServiceLaunch>,
+    /// The matrix cell this test came from.
+    pub cell: Option<MatrixCell>,
+}
+
+/// An execution environment's wrapping of one service.
+#[derive(Debug, Clone, Serialize)]
+pub struct Wrapping {
+    /// The execution environment plugin.
+    pub plugin: String,
+    /// Its settings.
+    pub config: serde_json::Value,
+    /// What it made of the command.
+    pub wrapped: WrappedCommand,
+}
+
+/// One service of a test iteration, ready to start.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceLaunch {
+    /// Its name within the test.
+    pub name: String,
+    /// Its service manager plugin.
+    pub implementation: String,
+    /// The part it plays.
+    pub role: Role,
+    /// What was asked of the service manager.
+    pub request: ServiceRequest,
+    /// What the service manager answered.
+    pub plan: ServicePlan,
+    /// The execution environments' wrappings, innermost first.
+    pub wrappings: Vec<Wrapping>,
+    /// The command the host starts: the network's prefix around the wrapped command.
+    pub command: CommandSpec,
+    /// Where its standard output goes.
+    pub stdout: PathBuf,
+    /// Where its standard error goes.
+    pub stderr: PathBuf,
+}
+
+impl ServiceLaunch {
+    /// How to know it is ready.
+    pub fn ready(&self) -> &Readiness {
+        &self.plan.ready
+    }
+}
+
+fn milliseconds<S: serde::Serializer>(duration: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u128(duration.as_millis())
+}

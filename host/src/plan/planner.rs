@@ -1,0 +1,344 @@
+//! Turns test definitions into a run plan by asking the plugins: the network
+//! environment places the services, each service manager plans its service, each
+//! execution environment wraps it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use panther_plugin_api::model::{
+    CommandSpec, NetworkRequest, NetworkService, PeerInfo, ServiceAddress, ServiceRequest,
+    WrapRequest,
+};
+
+use super::model::{RunPlan, ServiceLaunch, TestPlan, Wrapping};
+use super::ports::PortAllocator;
+use crate::components::Components;
+use crate::error::InputError;
+use crate::experiment::{ServiceDefinition, TestDefinition};
+
+/// A short name made of letters, digits and dashes, for directories.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-');
+    slug.chars().take(60).collect()
+}
+
+/// Plans every iteration of every test; a plugin refusing to plan refuses the run.
+pub fn plan_run(
+    experiment: &str,
+    tests: &[TestDefinition],
+    components: &Components,
+    directory: &Path,
+    run_id: &str,
+) -> Result<RunPlan, InputError> {
+    let ports = PortAllocator::new();
+    let mut plans = Vec::new();
+    for (index, test) in tests.iter().enumerate() {
+        let test_directory =
+            directory
+                .join("tests")
+                .join(format!("{:03}-{}", index + 1, slug(&test.name)));
+        for iteration in 1..=test.iterations {
+            let context = Context {
+                test,
+                components,
+                ports: &ports,
+                instance: format!("{run_id}-{}-{iteration}", index + 1),
+                directory: test_directory.join(format!("iteration-{iteration}")),
+            };
+            plans.push(
+                context
+                    .plan(iteration)
+                    .map_err(|e| InputError::new(format!("test '{}': {e}", test.name)))?,
+            );
+        }
+    }
+    Ok(RunPlan {
+        experiment: experiment.to_owned(),
+        directory: directory.to_path_buf(),
+        tests: plans,
+    })
+}
+
+struct Context<'a> {
+    test: &'a TestDefinition,
+    components: &'a Components,
+    ports: &'a PortAllocator,
+    instance: String,
+    directory: PathBuf,
+}
+
+impl Context<'_> {
+    fn plan(&self, iteration: u32) -> Result<TestPlan, String> {
+        let order = start_order(&self.test.services)?;
+        let network = self
+            .components
+            .network(&self.test.network.plugin)
+            .ok_or_else(|| {
+                format!(
+                    "network environment '{}' is not loaded",
+                    self.test.network.plugin
+                )
+            })?;
+        let mut slots = Vec::new();
+        for service in &order {
+            let port = self
+                .ports
+                .allocate()
+                .ok_or("no free port left between 20000 and 32000")?;
+            slots.push(NetworkService {
+                name: service.name.clone(),
+                role: service.role,
+                port,
+            });
+        }
+        let deployment = network
+            .handle
+            .deploy(&NetworkRequest {
+                instance: self.instance.clone(),
+                services: slots,
+                config: self.test.network.config.clone(),
+            })
+            .map_err(|e| format!("network '{}': {e}", self.test.network.plugin))?;
+        let mut addresses = BTreeMap::new();
+        for service in &order {
+            let launch = deployment.launches.get(&service.name).ok_or_else(|| {
+                format!(
+                    "network '{}' placed no service '{}'",
+                    self.test.network.plugin, service.name
+                )
+            })?;
+            addresses.insert(service.name.clone(), launch.address.clone());
+        }
+        let mut services = Vec::new();
+        for service in &order {
+            let prefix = deployment.launches[&service.name].prefix.clone();
+            services.push(self.launch(service, &addresses, prefix)?);
+        }
+        Ok(TestPlan {
+            name: self.test.name.clone(),
+            iteration,
+            iterations: self.test.iterations,
+            instance: self.instance.clone(),
+            directory: self.directory.clone(),
+            timeout: self.test.timeout,
+            network: self.test.network.plugin.clone(),
+            deployment,
+            services,
+            cell: self.test.cell.clone(),
+        })
+    }
+
+    fn launch(
+        &self,
+        service: &ServiceDefinition,
+        addresses: &BTreeMap<String, ServiceAddress>,
+        prefix: Vec<String>,
+    ) -> Result<ServiceLaunch, String> {
+        let manager = self
+            .components
+            .service(&service.implementation)
+            .ok_or_else(|| format!("service manager '{}' is not loaded", service.implementation))?;
+        let output_dir = self.directory.join(slug(&service.name));
+        let artifacts_dir = output_dir.join("artifacts");
+        let peers = self
+            .test
+            .services
+            .iter()
+            .filter(|other| other.name != service.name)
+            .map(|other| {
+                (
+                    other.name.clone(),
+                    PeerInfo {
+                        role: other.role,
+                        implementation: other.implementation.clone(),
+                        address: addresses[&other.name].clone(),
+                    },
+                )
+            })
+            .collect();
+        let request = ServiceRequest {
+            test: self.test.name.clone(),
+            service: service.name.clone(),
+            role: service.role,
+            protocol: service.protocol.clone(),
+            protocol_version: service.version.clone(),
+            test_case: self.test.test_case.clone(),
+            config: service.config.clone(),
+            address: addresses[&service.name].clone(),
+            target: service.target.clone(),
+            peers,
+            output_dir: output_dir.clone(),
+            artifacts_dir: artifacts_dir.clone(),
+            plugin_dir: manager.directory.clone(),
+        };
+        let plan = manager.handle.plan(&request).map_err(|e| {
+            format!(
+                "service '{}' ({}): {e}",
+                service.name, service.implementation
+            )
+        })?;
+        let mut command = plan.command.clone();
+        let mut wrappings = Vec::new();
+        for execution in &service.execution {
+            let environment = self
+                .components
+                .execution(&execution.plugin)
+                .ok_or_else(|| {
+                    format!("execution environment '{}' is not loaded", execution.plugin)
+                })?;
+            let wrapped = environment
+                .handle
+                .wrap(&WrapRequest {
+                    service: service.name.clone(),
+                    command: command.clone(),
+                    artifacts_dir: artifacts_dir.clone(),
+                    config: execution.config.clone(),
+                    plugin_dir: environment.directory.clone(),
+                })
+                .map_err(|e| {
+                    format!(
+                        "service '{}': execution '{}': {e}",
+                        service.name, execution.plugin
+                    )
+                })?;
+            command = wrapped.command.clone();
+            wrappings.push(Wrapping {
+                plugin: execution.plugin.clone(),
+                config: execution.config.clone(),
+                wrapped,
+            });
+        }
+        Ok(ServiceLaunch {
+            name: service.name.clone(),
+            implementation: service.implementation.clone(),
+            role: service.role,
+            request,
+            plan,
+            wrappings,
+            command: with_prefix(command, prefix, &output_dir),
+            stdout: output_dir.join("stdout.log"),
+            stderr: output_dir.join("stderr.log"),
+        })
+    }
+}
+
+/// Puts the network's launch prefix in front of a command; the working directory is
+/// the service's output directory unless the plan named one.
+fn with_prefix(command: CommandSpec, prefix: Vec<String>, output_dir: &Path) -> CommandSpec {
+    let cwd = command
+        .cwd
+        .clone()
+        .or_else(|| Some(output_dir.to_path_buf()));
+    let mut argv = prefix;
+    argv.push(command.program);
+    argv.extend(command.args);
+    let program = argv.remove(0);
+    CommandSpec {
+        program,
+        args: argv,
+        env: command.env,
+        cwd,
+    }
+}
+
+/// Services ordered so that each starts after the one it targets; servers first among
+/// equals, then by name. A cycle of targets is refused.
+fn start_order(services: &[ServiceDefinition]) -> Result<Vec<ServiceDefinition>, String> {
+    let mut remaining: Vec<&ServiceDefinition> = services.iter().collect();
+    remaining.sort_by(|a, b| (a.role, &a.name).cmp(&(b.role, &b.name)));
+    let mut started: BTreeSet<&str> = BTreeSet::new();
+    let mut order = Vec::new();
+    while !remaining.is_empty() {
+        let position = remaining.iter().position(|s| {
+            s.target
+                .as_deref()
+                .is_none_or(|t| started.contains(t) || !services.iter().any(|o| o.name == t))
+        });
+        let Some(position) = position else {
+            let names: Vec<&str> = remaining.iter().map(|s| s.name.as_str()).collect();
+            return Err(format!(
+                "services {} target each other in a cycle; one must start first",
+                names.join(", ")
+            ));
+        };
+        let next = remaining.remove(position);
+        started.insert(&next.name);
+        order.push(next.clone());
+    }
+    Ok(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use panther_plugin_api::model::Role;
+
+    fn service(name: &str, role: Role, target: Option<&str>) -> ServiceDefinition {
+        ServiceDefinition {
+            name: name.into(),
+            implementation: "x".into(),
+            role,
+            protocol: "p".into(),
+            version: None,
+            target: target.map(Into::into),
+            config: serde_json::json!({}),
+            execution: vec![],
+        }
+    }
+
+    #[test]
+    fn targets_start_before_the_services_that_reach_them() {
+        let services = [
+            service("a-client", Role::Client, Some("z-server")),
+            service("z-server", Role::Server, None),
+            service("relay", Role::Client, Some("a-client")),
+        ];
+        let order: Vec<String> = start_order(&services)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(order, ["z-server", "a-client", "relay"]);
+    }
+
+    #[test]
+    fn a_cycle_is_refused() {
+        let services = [
+            service("a", Role::Client, Some("b")),
+            service("b", Role::Client, Some("a")),
+        ];
+        assert!(start_order(&services).unwrap_err().contains("cycle"));
+    }
+
+    #[test]
+    fn the_prefix_goes_in_front_and_the_directory_defaults() {
+        let command = CommandSpec::new("ping-pong", ["server"]);
+        let prefixed = with_prefix(
+            command,
+            vec!["ip".into(), "netns".into(), "exec".into(), "n1".into()],
+            Path::new("/out"),
+        );
+        assert_eq!(prefixed.program, "ip");
+        assert_eq!(
+            prefixed.args,
+            ["netns", "exec", "n1", "ping-pong", "server"]
+        );
+        assert_eq!(prefixed.cwd.as_deref(), Some(Path::new("/out")));
+    }
+
+    #[test]
+    fn slugs_are_short_and_plain() {
+        assert_eq!(
+            slug("quic interop: quinn -> aioquic [handshake]"),
+            "quic-interop-quinn-aioquic-handshake"
+        );
+    }
+}

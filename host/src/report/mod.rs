@@ -1,0 +1,13 @@
+//! What a run leaves behind: `results.json`, `junit.xml`, `summary.md`, and the
+//! terminal summary.
+
+mod junit;
+mod results;
+mod summary;
+
+pub use junit::junit_xml;
+pub use results::{
+    FindingResult, RunResults, RunState, ServiceResult, TestResult, TestStatus, now_rfc3339,
+    write_atomically,
+};
+pub use summary::{counts, markdown, terminal};

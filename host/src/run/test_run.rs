@@ -1,0 +1,225 @@
+//! One test iteration from setup to teardown: what happened to each process, without
+//! judging it.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use panther_plugin_api::model::{ExitInfo, Readiness};
+use tokio::sync::watch;
+use tokio::time::sleep;
+
+use super::process::{self, Process, run_to_end};
+use super::readiness::{ReadinessCheck, next_poll};
+use crate::plan::TestPlan;
+
+/// How long teardown commands may take, each.
+const TEARDOWN_LIMIT: Duration = Duration::from_secs(30);
+
+/// How a test iteration ended, before judging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The deciding services ended by themselves.
+    Completed,
+    /// The timeout came first; these deciding services were still running.
+    TimedOut(Vec<String>),
+    /// The run was interrupted (Ctrl-C or SIGTERM).
+    Interrupted,
+    /// The network could not be set up.
+    SetupFailed(String),
+    /// A service could not be started or never became ready.
+    StartFailed {
+        /// The service.
+        service: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// What happened in one test iteration.
+#[derive(Debug)]
+pub struct Execution {
+    /// How it ended.
+    pub ending: Ending,
+    /// Each service's exit, by the plan's order; `None` for one never started.
+    pub exits: Vec<Option<ExitInfo>>,
+    /// From the first setup command to the end of teardown.
+    pub duration: Duration,
+    /// Teardown commands that failed.
+    pub teardown_problems: Vec<String>,
+}
+
+/// Whether the run was asked to stop.
+fn cancelled(cancel: &watch::Receiver<bool>) -> bool {
+    *cancel.borrow()
+}
+
+async fn until_cancelled(cancel: &mut watch::Receiver<bool>) {
+    if cancel.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Runs one test iteration; teardown runs on every path.
+pub async fn execute(plan: &TestPlan, cancel: &mut watch::Receiver<bool>) -> Execution {
+    let started = Instant::now();
+    let deadline = started + plan.timeout;
+    let log = plan.directory.join("host-commands.log");
+    let mut processes: Vec<Option<Process>> = plan.services.iter().map(|_| None).collect();
+    let ending = match prepare(plan, &log, deadline).await {
+        Err(reason) => Ending::SetupFailed(reason),
+        Ok(()) => start_and_wait(plan, &log, deadline, &mut processes, cancel).await,
+    };
+    let mut exits = Vec::with_capacity(processes.len());
+    for process in processes.iter_mut().rev() {
+        exits.push(match process {
+            Some(p) => Some(p.stop().await),
+            None => None,
+        });
+    }
+    exits.reverse();
+    let mut teardown_problems = Vec::new();
+    for command in &plan.deployment.teardown {
+        if let Err(problem) = run_to_end(command, &log, TEARDOWN_LIMIT).await {
+            teardown_problems.push(problem);
+        }
+    }
+    Execution {
+        ending,
+        exits,
+        duration: started.elapsed(),
+        teardown_problems,
+    }
+}
+
+fn remaining(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+/// Makes the directories, writes the network's files, runs its setup commands.
+async fn prepare(plan: &TestPlan, log: &Path, deadline: Instant) -> Result<(), String> {
+    let make = |dir: &Path| {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+    };
+    make(&plan.directory)?;
+    for service in &plan.services {
+        make(&service.request.output_dir)?;
+        make(&service.request.artifacts_dir)?;
+    }
+    for file in &plan.deployment.files {
+        if let Some(parent) = file.path.parent() {
+            make(parent)?;
+        }
+        std::fs::write(&file.path, &file.contents)
+            .map_err(|e| format!("cannot write {}: {e}", file.path.display()))?;
+    }
+    for command in &plan.deployment.setup {
+        run_to_end(command, log, remaining(deadline))
+            .await
+            .map_err(|e| format!("network setup failed: {e}"))?;
+    }
+    Ok(())
+}
+
+async fn start_and_wait(
+    plan: &TestPlan,
+    log: &Path,
+    deadline: Instant,
+    processes: &mut [Option<Process>],
+    cancel: &mut watch::Receiver<bool>,
+) -> Ending {
+    for (index, service) in plan.services.iter().enumerate() {
+        let failed = |reason: String| Ending::StartFailed {
+            service: service.name.clone(),
+            reason,
+        };
+        for command in &service.plan.prepare {
+            if let Err(problem) = run_to_end(command, log, remaining(deadline)).await {
+                return failed(format!("preparation failed: {problem}"));
+            }
+        }
+        let process = match process::start(&service.command, &service.stdout, &service.stderr) {
+            Ok(process) => processes[index].insert(process),
+            Err(error) => return failed(error.to_string()),
+        };
+        let mut check = ReadinessCheck::new(service.ready().clone());
+        let mut attempt = 0;
+        while !check.is_ready(process.pid(), &service.stdout, &service.stderr) {
+            if let Some(exit) = process.try_exit() {
+                return failed(format!(
+                    "exited ({}) before it was ready ({})",
+                    describe_exit(&exit),
+                    check.describe()
+                ));
+            }
+            if Instant::now() >= deadline {
+                return failed(format!(
+                    "not ready after {} s (waiting for {})",
+                    plan.timeout.as_secs_f64().round(),
+                    check.describe()
+                ));
+            }
+            if cancelled(cancel) {
+                return Ending::Interrupted;
+            }
+            sleep(next_poll(attempt)).await;
+            attempt += 1;
+        }
+        if let Readiness::Delay { ms } = service.ready() {
+            tokio::select! {
+                () = sleep(Duration::from_millis(*ms).min(remaining(deadline))) => {}
+                () = until_cancelled(cancel) => return Ending::Interrupted,
+            }
+        }
+    }
+    let deciding: Vec<usize> = {
+        let marked: Vec<usize> = (0..plan.services.len())
+            .filter(|&i| plan.services[i].plan.decides)
+            .collect();
+        if marked.is_empty() {
+            (0..plan.services.len()).collect()
+        } else {
+            marked
+        }
+    };
+    let mut timed_out = false;
+    for &index in &deciding {
+        let Some(process) = processes[index].as_mut() else {
+            continue;
+        };
+        tokio::select! {
+            _ = process.wait() => {}
+            () = tokio::time::sleep_until(deadline.into()) => {
+                timed_out = true;
+                break;
+            }
+            () = until_cancelled(cancel) => return Ending::Interrupted,
+        }
+    }
+    if timed_out {
+        let still = deciding
+            .iter()
+            .filter(|&&i| {
+                processes[i]
+                    .as_mut()
+                    .is_some_and(|p| p.try_exit().is_none())
+            })
+            .map(|&i| plan.services[i].name.clone())
+            .collect();
+        return Ending::TimedOut(still);
+    }
+    Ending::Completed
+}
+
+/// "exit code 1", "signal 11", for messages.
+pub fn describe_exit(exit: &ExitInfo) -> String {
+    match (exit.code, exit.signal) {
+        (Some(code), _) => format!("exit code {code}"),
+        (None, Some(signal)) => {
+            let name = nix::sys::signal::Signal::try_from(signal)
+                .map(|s| s.as_str())
+                .unwrap_or("unknown");
+            format!("signal {signal}, {name}")
+        }
+        (None, None) => "no exit status".to_owned(),
+    }
+}
