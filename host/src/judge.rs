@@ -10,7 +10,11 @@ use panther_plugin_api::model::{
 use crate::components::Components;
 use crate::plan::{ServiceLaunch, TestPlan};
 use crate::report::{FindingResult, ServiceResult, TestResult, TestStatus};
-use crate::run::{Ending, Execution, describe_exit};
+use crate::run::{Ending, Execution};
+
+fn milliseconds(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
 
 fn relative(path: &Path, run_directory: &Path) -> std::path::PathBuf {
     path.strip_prefix(run_directory)
@@ -89,7 +93,8 @@ pub fn judge(
         .services
         .iter()
         .zip(&execution.exits)
-        .map(|(launch, exit)| {
+        .zip(&execution.runtimes)
+        .map(|((launch, exit), runtime)| {
             let artifacts = launch
                 .plan
                 .artifacts
@@ -106,6 +111,7 @@ pub fn judge(
                 role: launch.role,
                 verdict: service_verdict(launch, exit.as_ref(), components),
                 exit: exit.clone(),
+                runtime_ms: runtime.map(milliseconds),
                 stdout: relative(&launch.stdout, run_directory),
                 stderr: relative(&launch.stderr, run_directory),
                 artifacts,
@@ -123,7 +129,8 @@ pub fn judge(
         iterations: plan.iterations,
         status,
         reason,
-        duration_ms: u64::try_from(execution.duration.as_millis()).unwrap_or(u64::MAX),
+        duration_ms: milliseconds(execution.duration),
+        services_ms: milliseconds(execution.services_span),
         directory: relative(&plan.directory, run_directory),
         cell: plan.cell.clone(),
         services,
@@ -217,9 +224,4 @@ fn test_verdict(
         return (TestStatus::Error, with_teardown(reason));
     }
     (status, with_teardown(reason))
-}
-
-/// "exit code 0" for a service that ran, for summaries.
-pub fn exit_text(exit: Option<&ExitInfo>) -> String {
-    exit.map_or("not started".to_owned(), describe_exit)
 }

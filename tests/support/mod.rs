@@ -81,6 +81,37 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The workspace's own plugins and the programs they ship, as `cargo build
+/// --workspace` leaves them in target/debug, copied into the sandbox's plugins
+/// directory.
+pub fn add_workspace_plugins(sandbox: &Sandbox) {
+    let built = repo_root().join("target").join("debug");
+    let mut found = 0;
+    for entry in
+        std::fs::read_dir(&built).expect("target/debug exists: run `cargo build --workspace`")
+    {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("libpanther_plugin_") && name.ends_with(".so") {
+            sandbox.add(&path, &name);
+            found += 1;
+        }
+    }
+    for program in ["ping-pong", "panther-repeat"] {
+        let path = built.join(program);
+        assert!(
+            path.exists(),
+            "{} is missing: run `cargo build --workspace` first (scripts/test does)",
+            path.display()
+        );
+        sandbox.add(&path, program);
+    }
+    assert!(
+        found >= 4,
+        "the workspace's plugins are missing from target/debug: run `cargo build --workspace` first (scripts/test does)"
+    );
+}
+
 /// Runs a build command and panics with its output when it fails.
 fn build(command: &mut Command) {
     let output = command
@@ -131,6 +162,8 @@ pub struct Fixtures {
     pub failing_constructor: PathBuf,
     /// A plugin that segfaults while its library is loaded.
     pub crashing_initialiser: PathBuf,
+    /// A valid service manager that only plays the server.
+    pub server_only: PathBuf,
     /// The template built against a plugin-api whose major version is 2.
     pub api_v2: PathBuf,
     /// An aarch64 shared library exporting the plugin symbol.
@@ -169,6 +202,7 @@ fn build_fixtures() -> Fixtures {
         panicking_manifest: target.join("debug/libfixture_panicking_manifest.so"),
         failing_constructor: target.join("debug/libfixture_failing_constructor.so"),
         crashing_initialiser: target.join("debug/libfixture_crashing_initialiser.so"),
+        server_only: target.join("debug/libfixture_server_only.so"),
         api_v2,
         foreign_target: build_foreign_target(&root, &target),
     }

@@ -31,7 +31,8 @@ pub struct ExperimentSection {
     /// What it is for.
     #[serde(default)]
     pub description: Option<String>,
-    /// Where results directories are made, relative to the file (default `results`).
+    /// Where results directories are made, relative to this file (default: `results`
+    /// in the current directory).
     #[serde(default)]
     pub output: Option<PathBuf>,
 }

@@ -27,7 +27,8 @@ pub struct Experiment {
     pub file: ExperimentFile,
     /// Its tests, matrices expanded.
     pub tests: Vec<TestDefinition>,
-    /// Where its results directories are made.
+    /// Where its results directories are made: the file's `output`, relative to the
+    /// file, or `results` in the current directory.
     pub output_root: PathBuf,
     /// The experiment file.
     pub path: PathBuf,

@@ -73,6 +73,8 @@ pub struct ServiceResult {
     pub verdict: Verdict,
     /// How its process ended; absent when it never started.
     pub exit: Option<ExitInfo>,
+    /// How long its process ran.
+    pub runtime_ms: Option<u64>,
     /// Its standard output, relative to the run directory.
     pub stdout: PathBuf,
     /// Its standard error, relative to the run directory.
@@ -98,6 +100,9 @@ pub struct TestResult {
     pub reason: String,
     /// How long it took, setup to teardown.
     pub duration_ms: u64,
+    /// How long its services ran, first start to last end; the rest of `duration_ms`
+    /// is the host's own work (setup, readiness checks, stopping, teardown).
+    pub services_ms: u64,
     /// Its directory, relative to the run directory.
     pub directory: PathBuf,
     /// Where it came from in a matrix.

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
@@ -20,6 +20,8 @@ pub struct Process {
     child: Child,
     group: Pid,
     stopped_by_host: bool,
+    started: Instant,
+    ended: Option<Instant>,
 }
 
 /// Starts `spec` with its output written to the two files (appended to).
@@ -53,6 +55,8 @@ pub fn start(spec: &CommandSpec, stdout: &Path, stderr: &Path) -> std::io::Resul
         child,
         group: Pid::from_raw(i32::try_from(pid).unwrap_or(i32::MAX)),
         stopped_by_host: false,
+        started: Instant::now(),
+        ended: None,
     })
 }
 
@@ -97,7 +101,13 @@ impl Process {
         self.finish(status)
     }
 
-    fn finish(&self, status: std::io::Result<ExitStatus>) -> ExitInfo {
+    /// When it started and, once seen, when it ended.
+    pub fn lifetime(&self) -> (Instant, Option<Instant>) {
+        (self.started, self.ended)
+    }
+
+    fn finish(&mut self, status: std::io::Result<ExitStatus>) -> ExitInfo {
+        self.ended.get_or_insert_with(Instant::now);
         let status = status.ok();
         ExitInfo {
             code: status.and_then(|s| s.code()),

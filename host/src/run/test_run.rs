@@ -44,6 +44,11 @@ pub struct Execution {
     pub exits: Vec<Option<ExitInfo>>,
     /// From the first setup command to the end of teardown.
     pub duration: Duration,
+    /// How long each service's process ran, by the plan's order.
+    pub runtimes: Vec<Option<Duration>>,
+    /// From the first service's start to the last one's end: the time the services
+    /// ran, as opposed to the host's own work around them.
+    pub services_span: Duration,
     /// Teardown commands that failed.
     pub teardown_problems: Vec<String>,
 }
@@ -77,6 +82,21 @@ pub async fn execute(plan: &TestPlan, cancel: &mut watch::Receiver<bool>) -> Exe
         });
     }
     exits.reverse();
+    let lifetimes: Vec<_> = processes.iter().flatten().map(Process::lifetime).collect();
+    let runtimes = processes
+        .iter()
+        .map(|p| {
+            p.as_ref()
+                .and_then(|p| p.lifetime().1.map(|end| end - p.lifetime().0))
+        })
+        .collect();
+    let services_span = match (
+        lifetimes.iter().map(|(start, _)| *start).min(),
+        lifetimes.iter().filter_map(|(_, end)| *end).max(),
+    ) {
+        (Some(first), Some(last)) => last.saturating_duration_since(first),
+        _ => Duration::ZERO,
+    };
     let mut teardown_problems = Vec::new();
     for command in &plan.deployment.teardown {
         if let Err(problem) = run_to_end(command, &log, TEARDOWN_LIMIT).await {
@@ -87,6 +107,8 @@ pub async fn execute(plan: &TestPlan, cancel: &mut watch::Receiver<bool>) -> Exe
         ending,
         exits,
         duration: started.elapsed(),
+        runtimes,
+        services_span,
         teardown_problems,
     }
 }

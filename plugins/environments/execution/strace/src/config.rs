@@ -1,0 +1,143 @@
+//! The plugin's `config` table: its schema, its defaults and its checks.
+
+use panther_plugin_api::PluginError;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The environment's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// A filter expression passed to strace as `-e` (`trace=network`).
+    pub expression: Option<String>,
+    /// The strace program: a path, or a name on `PATH`.
+    pub program: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            expression: None,
+            program: "strace".to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the `config` table (absent means every default); an error names the
+    /// key at fault.
+    pub fn parse(value: &Value) -> Result<Self, PluginError> {
+        let table = match value {
+            Value::Null => return Ok(Self::default()),
+            Value::Object(table) => table,
+            other => {
+                return Err(PluginError::new(format!(
+                    "config must be a table, not {other}"
+                )));
+            }
+        };
+        for (key, item) in table {
+            let single = Value::Object(Map::from_iter([(key.clone(), item.clone())]));
+            serde_json::from_value::<Self>(single)
+                .map_err(|error| PluginError::new(format!("config key `{key}`: {error}")))?;
+        }
+        let config: Self = serde_json::from_value(value.clone())
+            .map_err(|error| PluginError::new(format!("config: {error}")))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Refuses empty strings.
+    fn check(&self) -> Result<(), PluginError> {
+        if self.expression.as_deref() == Some("") {
+            return Err(PluginError::new(
+                "config key `expression` must not be empty",
+            ));
+        }
+        if self.program.is_empty() {
+            return Err(PluginError::new("config key `program` must not be empty"));
+        }
+        Ok(())
+    }
+}
+
+/// The JSON Schema of the `config` table.
+pub fn schema() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "expression": {
+                "type": "string",
+                "description": "a filter passed to strace as `-e` (`trace=network`); every call when absent",
+                "minLength": 1
+            },
+            "program": {
+                "type": "string",
+                "description": "the strace program, a path or a name on PATH",
+                "default": "strace",
+                "minLength": 1
+            }
+        },
+        "additionalProperties": false
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_absent_or_empty_config_takes_the_defaults() {
+        assert_eq!(Config::parse(&Value::Null), Ok(Config::default()));
+        assert_eq!(Config::parse(&json!({})), Ok(Config::default()));
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let config = Config::parse(&json!({
+            "expression": "trace=network", "program": "/usr/local/bin/strace"
+        }))
+        .unwrap();
+        assert_eq!(config.expression.as_deref(), Some("trace=network"));
+        assert_eq!(config.program, "/usr/local/bin/strace");
+    }
+
+    #[test]
+    fn names_the_key_at_fault() {
+        let error = Config::parse(&json!({"filter": "x"})).unwrap_err();
+        assert!(
+            error
+                .message()
+                .starts_with("config key `filter`: unknown field"),
+            "{error}"
+        );
+        let error = Config::parse(&json!({"program": 3})).unwrap_err();
+        assert!(
+            error
+                .message()
+                .starts_with("config key `program`: invalid type"),
+            "{error}"
+        );
+        let error = Config::parse(&json!({"expression": ""})).unwrap_err();
+        assert_eq!(error.message(), "config key `expression` must not be empty");
+        let error = Config::parse(&json!({"program": ""})).unwrap_err();
+        assert_eq!(error.message(), "config key `program` must not be empty");
+    }
+
+    #[test]
+    fn the_schema_defaults_are_the_config_defaults() {
+        let schema = schema();
+        assert_eq!(schema["additionalProperties"], json!(false));
+        let properties = schema["properties"].as_object().unwrap();
+        assert_eq!(properties.len(), 2);
+        let defaults: Map<String, Value> = properties
+            .iter()
+            .filter_map(|(key, property)| Some((key.clone(), property.get("default")?.clone())))
+            .collect();
+        assert_eq!(
+            Config::parse(&Value::Object(defaults)),
+            Ok(Config::default())
+        );
+    }
+}
