@@ -61,13 +61,10 @@ pub fn load(path: &Path, registry: &Registry) -> Result<Experiment, InputError> 
     if !checker.problems.is_empty() {
         return Err(refuse(checker.problems));
     }
-    let base = path.parent().unwrap_or(Path::new("."));
-    let output_root = base.join(
-        file.experiment
-            .output
-            .clone()
-            .unwrap_or_else(|| "results".into()),
-    );
+    let output_root = match &file.experiment.output {
+        Some(output) => path.parent().unwrap_or(Path::new(".")).join(output),
+        None => PathBuf::from("results"),
+    };
     Ok(Experiment {
         file,
         tests,

@@ -112,6 +112,12 @@ pub async fn run_plan(
             progress.started(&test);
             let result = run_one(&test, &components, &run_directory, &mut cancel).await;
             progress.finished(&result);
+            tracing::info!(
+                "{}: {}: {}",
+                result.name,
+                result.status.as_str(),
+                result.reason
+            );
             collector
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())

@@ -97,6 +97,7 @@ pub async fn execute(plan: &TestPlan, cancel: &mut watch::Receiver<bool>) -> Exe
         (Some(first), Some(last)) => last.saturating_duration_since(first),
         _ => Duration::ZERO,
     };
+    tracing::debug!("{}: ended ({ending:?}); tearing down", plan.name);
     let mut teardown_problems = Vec::new();
     for command in &plan.deployment.teardown {
         if let Err(problem) = run_to_end(command, &log, TEARDOWN_LIMIT).await {
@@ -159,6 +160,12 @@ async fn start_and_wait(
                 return failed(format!("preparation failed: {problem}"));
             }
         }
+        tracing::debug!(
+            "{}: starting {}: {}",
+            plan.name,
+            service.name,
+            process::shown(&service.command)
+        );
         let process = match process::start(&service.command, &service.stdout, &service.stderr) {
             Ok(process) => processes[index].insert(process),
             Err(error) => return failed(error.to_string()),
@@ -186,6 +193,12 @@ async fn start_and_wait(
             sleep(next_poll(attempt)).await;
             attempt += 1;
         }
+        tracing::debug!(
+            "{}: {} is ready ({})",
+            plan.name,
+            service.name,
+            check.describe()
+        );
         if let Readiness::Delay { ms } = service.ready() {
             tokio::select! {
                 () = sleep(Duration::from_millis(*ms).min(remaining(deadline))) => {}
