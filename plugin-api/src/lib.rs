@@ -62,6 +62,7 @@
 //! ```
 
 pub mod component;
+pub mod config;
 pub mod error;
 pub mod ffi;
 pub mod model;
@@ -70,6 +71,7 @@ mod bridge;
 mod export;
 
 pub use component::{ExecutionEnvironment, NetworkEnvironment, ServiceManager};
+pub use config::parse_config;
 pub use error::PluginError;
 pub use serde_json;
 

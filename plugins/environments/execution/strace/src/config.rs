@@ -1,8 +1,8 @@
 //! The plugin's `config` table: its schema, its defaults and its checks.
 
-use panther_plugin_api::PluginError;
+use panther_plugin_api::{PluginError, parse_config};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The environment's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -27,22 +27,7 @@ impl Config {
     /// Reads the `config` table (absent means every default); an error names the
     /// key at fault.
     pub fn parse(value: &Value) -> Result<Self, PluginError> {
-        let table = match value {
-            Value::Null => return Ok(Self::default()),
-            Value::Object(table) => table,
-            other => {
-                return Err(PluginError::new(format!(
-                    "config must be a table, not {other}"
-                )));
-            }
-        };
-        for (key, item) in table {
-            let single = Value::Object(Map::from_iter([(key.clone(), item.clone())]));
-            serde_json::from_value::<Self>(single)
-                .map_err(|error| PluginError::new(format!("config key `{key}`: {error}")))?;
-        }
-        let config: Self = serde_json::from_value(value.clone())
-            .map_err(|error| PluginError::new(format!("config: {error}")))?;
+        let config: Self = parse_config(value)?;
         config.check()?;
         Ok(config)
     }
@@ -86,6 +71,7 @@ pub fn schema() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Map;
 
     #[test]
     fn an_absent_or_empty_config_takes_the_defaults() {

@@ -1,8 +1,8 @@
 //! The plugin's `config` table: its schema, its defaults and its checks.
 
-use panther_plugin_api::PluginError;
+use panther_plugin_api::{PluginError, parse_config};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// A loopback host a service can be reached on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -45,22 +45,7 @@ impl Config {
     /// Reads the `config` table (absent means every default); an error names the
     /// key at fault.
     pub fn parse(value: &Value) -> Result<Self, PluginError> {
-        let table = match value {
-            Value::Null => return Ok(Self::default()),
-            Value::Object(table) => table,
-            other => {
-                return Err(PluginError::new(format!(
-                    "config must be a table, not {other}"
-                )));
-            }
-        };
-        for (key, item) in table {
-            let single = Value::Object(Map::from_iter([(key.clone(), item.clone())]));
-            serde_json::from_value::<Self>(single)
-                .map_err(|error| PluginError::new(format!("config key `{key}`: {error}")))?;
-        }
-        serde_json::from_value(value.clone())
-            .map_err(|error| PluginError::new(format!("config: {error}")))
+        parse_config(value)
     }
 }
 
