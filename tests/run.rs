@@ -616,3 +616,48 @@ fn the_schema_command_prints_the_experiment_schema() {
     assert!(schema["properties"]["tests"]["items"]["properties"]["services"].is_object());
     assert_eq!(schema["additionalProperties"], false);
 }
+
+#[test]
+fn the_client_tells_the_server_variants_apart() {
+    let sandbox = sandbox();
+    let output = run(
+        &sandbox,
+        &repo_root().join("configs/minip-variants.toml"),
+        &["--jobs", "3"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let results = results(&sandbox);
+    let verdicts: Vec<(String, String)> = results["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let name = t["name"].as_str().unwrap();
+            let variant = name
+                .rsplit(" against ")
+                .next()
+                .unwrap()
+                .trim_end_matches(" server");
+            (variant.to_owned(), t["status"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let expected = [
+        ("functional", "passed"),
+        ("fail", "failed"),
+        ("flaky", "failed"),
+        ("random", "passed"),
+        ("vulnerable", "passed"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(v, s)| (v.to_string(), s.to_string()))
+        .collect();
+    assert_eq!(verdicts, expected);
+    let reason = |i: usize| results["tests"][i]["reason"].as_str().unwrap().to_owned();
+    assert!(reason(1).contains("not below 2^32"), "{}", reason(1));
+    assert!(
+        reason(2).contains("before the minimum delay"),
+        "{}",
+        reason(2)
+    );
+}
