@@ -572,11 +572,11 @@ target = "server"
 }
 
 #[test]
-fn unknown_keys_and_wrong_types_are_refused_before_anything_else() {
+fn schema_problems_and_plugin_problems_are_reported_together() {
     let sandbox = sandbox();
     let error = refused(
         &sandbox,
-        "[experiment]\nname = \"bad\"\ncolour = \"red\"\n\n[[tests]]\nname = 1\niterations = \"three\"\nservices = {}\n",
+        "[experiment]\nname = \"bad\"\ncolour = \"red\"\n\n[[tests]]\nname = 1\niterations = \"three\"\nservices = {}\n\n[[tests]]\nname = \"well formed\"\n[tests.services.client]\nimplementation = \"quinn\"\nrole = \"client\"\n",
     );
     let file = sandbox.path().join("bad.toml").display().to_string();
     assert!(
@@ -593,6 +593,16 @@ fn unknown_keys_and_wrong_types_are_refused_before_anything_else() {
     );
     assert!(
         error.contains(&format!("{file}:7:14: tests[0].iterations:")),
+        "{error}"
+    );
+    assert!(
+        error.contains(&format!(
+            "{file}:13:18: tests[1].services.client.implementation: no plugin named 'quinn'"
+        )),
+        "{error}"
+    );
+    assert!(
+        error.trim_end().ends_with("4 problem(s); nothing was run"),
         "{error}"
     );
 }

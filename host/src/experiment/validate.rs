@@ -47,20 +47,21 @@ pub fn load(path: &Path, registry: &Registry) -> Result<Experiment, InputError> 
         ));
         InputError::new(lines.join("\n"))
     };
-    let problems = schema_problems(&experiment_schema(), &source.value, "");
+    let mut problems = schema_problems(&experiment_schema(), &source.value, "");
+    let mut checker = Checker {
+        registry,
+        problems: Vec::new(),
+    };
+    let tests = checker.tests(
+        &well_formed(&source.value, "tests", &problems),
+        &well_formed(&source.value, "matrix", &problems),
+    );
+    problems.append(&mut checker.problems);
     if !problems.is_empty() {
         return Err(refuse(problems));
     }
     let file: ExperimentFile = serde_json::from_value(source.value.clone())
         .map_err(|e| refuse(vec![Problem::at("", e.to_string())]))?;
-    let mut checker = Checker {
-        registry,
-        problems: Vec::new(),
-    };
-    let tests = checker.tests(&file);
-    if !checker.problems.is_empty() {
-        return Err(refuse(checker.problems));
-    }
     let output_root = match &file.experiment.output {
         Some(output) => path.parent().unwrap_or(Path::new(".")).join(output),
         None => PathBuf::from("results"),
@@ -71,6 +72,34 @@ pub fn load(path: &Path, registry: &Registry) -> Result<Experiment, InputError> 
         output_root,
         path: path.to_path_buf(),
     })
+}
+
+/// The entries of the array `key` that the schema found nothing wrong in, read, with
+/// their index: they are checked against the plugins even when other entries are
+/// broken, so that every problem is reported at once.
+fn well_formed<T: serde::de::DeserializeOwned>(
+    document: &Value,
+    key: &str,
+    problems: &[Problem],
+) -> Vec<(usize, T)> {
+    let entries = document.get(key).and_then(Value::as_array);
+    entries
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter(|(index, _)| {
+            let pointer = format!("/{key}/{index}");
+            let inside = format!("{pointer}/");
+            !problems
+                .iter()
+                .any(|p| p.pointer == pointer || p.pointer.starts_with(&inside))
+        })
+        .filter_map(|(index, entry)| {
+            serde_json::from_value(entry.clone())
+                .ok()
+                .map(|read| (index, read))
+        })
+        .collect()
 }
 
 fn line_number(rendered: &str) -> usize {
@@ -94,23 +123,29 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn tests(&mut self, file: &ExperimentFile) -> Vec<TestDefinition> {
-        let mut tests = Vec::new();
-        for (index, test) in file.tests.iter().enumerate() {
-            tests.extend(self.test(test, &format!("/tests/{index}")));
+    fn tests(
+        &mut self,
+        tests: &[(usize, TestSection)],
+        matrices: &[(usize, MatrixSection)],
+    ) -> Vec<TestDefinition> {
+        let mut defined: Vec<(String, TestDefinition)> = Vec::new();
+        for (index, test) in tests {
+            let pointer = format!("/tests/{index}");
+            defined.extend(
+                self.test(test, &pointer)
+                    .map(|t| (format!("{pointer}/name"), t)),
+            );
         }
-        for (index, matrix) in file.matrix.iter().enumerate() {
-            tests.extend(self.matrix(matrix, &format!("/matrix/{index}")));
+        for (index, matrix) in matrices {
+            let pointer = format!("/matrix/{index}");
+            let expanded = self.matrix(matrix, &pointer);
+            defined.extend(expanded.into_iter().map(|t| (format!("{pointer}/name"), t)));
         }
         let mut seen = BTreeSet::new();
-        for (index, test) in tests.iter().enumerate() {
+        for (pointer, test) in &defined {
             if !seen.insert(test.name.clone()) {
-                let pointer = file
-                    .tests
-                    .get(index)
-                    .map_or("/matrix".to_owned(), |_| format!("/tests/{index}/name"));
                 self.problems.push(Problem::at(
-                    pointer,
+                    pointer.clone(),
                     format!(
                         "two tests are named '{}'; test names must be unique",
                         test.name
@@ -118,7 +153,7 @@ impl Checker<'_> {
                 ));
             }
         }
-        tests
+        defined.into_iter().map(|(_, test)| test).collect()
     }
 
     fn manifest(&mut self, name: &str, kind: ComponentKind, pointer: &str) -> Option<Manifest> {
