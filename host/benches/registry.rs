@@ -162,6 +162,7 @@ fn main() {
         output_dir: scratch.path().join("out"),
         artifacts_dir: scratch.path().join("out/artifacts"),
         plugin_dir: plugins.clone(),
+        tls: None,
     };
     let calls_per_sample = 1000;
     let round_trip: Vec<Duration> = (0..31)

@@ -38,12 +38,10 @@
 //!
 //!     fn plan(&self, request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
 //!         let listen = format!("UDP-LISTEN:{},fork", request.address.port);
+//!         let command = CommandSpec::new("socat", [listen.as_str(), "PIPE"]);
 //!         Ok(ServicePlan {
-//!             prepare: vec![],
-//!             command: CommandSpec::new("socat", [listen.as_str(), "PIPE"]),
 //!             ready: Readiness::Port { port: request.address.port, transport: Transport::Udp },
-//!             decides: false,
-//!             artifacts: vec![],
+//!             ..ServicePlan::new(command)
 //!         })
 //!     }
 //!

@@ -95,12 +95,13 @@ fn accepted_keys(schema: &Value, schema_path: &str) -> String {
     let parent = schema_path
         .strip_suffix("/additionalProperties")
         .unwrap_or(schema_path);
-    let keys: Vec<&str> = schema
+    let mut keys: Vec<&str> = schema
         .pointer(parent)
         .and_then(|object| object.get("properties"))
         .and_then(Value::as_object)
         .map(|properties| properties.keys().map(String::as_str).collect())
         .unwrap_or_default();
+    keys.sort_unstable();
     if keys.is_empty() {
         "this table takes no keys".to_owned()
     } else {

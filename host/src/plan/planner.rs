@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use panther_plugin_api::model::{
     CommandSpec, NetworkRequest, NetworkService, PeerInfo, ServiceAddress, ServiceRequest,
-    WrapRequest,
+    TlsFiles, WrapRequest,
 };
 
 use super::model::{RunPlan, ServiceLaunch, TestPlan, Wrapping};
@@ -160,6 +160,7 @@ impl Context<'_> {
                         role: other.role,
                         implementation: other.implementation.clone(),
                         address: addresses[&other.name].clone(),
+                        output_dir: self.directory.join(slug(&other.name)),
                     },
                 )
             })
@@ -178,6 +179,7 @@ impl Context<'_> {
             output_dir: output_dir.clone(),
             artifacts_dir: artifacts_dir.clone(),
             plugin_dir: manager.directory.clone(),
+            tls: Some(tls_files(&output_dir)),
         };
         let plan = manager.handle.plan(&request).map_err(|e| {
             format!(
@@ -227,6 +229,17 @@ impl Context<'_> {
             stdout: output_dir.join("stdout.log"),
             stderr: output_dir.join("stderr.log"),
         })
+    }
+}
+
+/// Where the host writes a service's TLS files, if its plan asks for them.
+fn tls_files(output_dir: &Path) -> TlsFiles {
+    let directory = output_dir.join("certs");
+    TlsFiles {
+        ca: directory.join("ca.pem"),
+        certificate: directory.join("cert.pem"),
+        key: directory.join("priv.key"),
+        directory,
     }
 }
 

@@ -3,9 +3,9 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use panther_plugin_api::model::CommandSpec;
+use panther_plugin_api::model::{CommandSpec, Requirement};
 
-use super::model::RunPlan;
+use super::model::{RunPlan, ServiceLaunch};
 use crate::error::InputError;
 
 fn is_executable(path: &Path) -> bool {
@@ -33,51 +33,101 @@ pub fn find_program(command: &CommandSpec) -> Option<PathBuf> {
         .find(|candidate| is_executable(candidate))
 }
 
-/// Refuses the plan when a program it starts is missing, naming the test, the
-/// service, the program and where it was looked for.
-pub fn check_programs(plan: &RunPlan) -> Result<(), InputError> {
-    let mut missing = Vec::new();
-    for test in &plan.tests {
-        let mut check = |what: String, command: &CommandSpec| {
-            if find_program(command).is_none() {
-                let place = if command.program.contains('/') {
-                    "no executable file there".to_owned()
-                } else {
-                    "not found on PATH".to_owned()
-                };
-                let line = format!(
-                    "test '{}': {what}: program '{}' is missing ({place}); install it or set the plugin's config to where it is",
-                    test.name, command.program
-                );
-                if !missing.contains(&line) {
-                    missing.push(line);
-                }
-            }
+/// Why a program is missing, or nothing when it is found.
+fn missing_program(test: &str, what: &str, command: &CommandSpec) -> Option<String> {
+    find_program(command).is_none().then(|| {
+        let place = if command.program.contains('/') {
+            "no executable file there"
+        } else {
+            "not found on PATH"
         };
-        for command in &test.deployment.setup {
-            check(format!("network '{}' setup", test.network), command);
-        }
-        for service in &test.services {
-            for command in &service.plan.prepare {
-                check(format!("service '{}' preparation", service.name), command);
+        format!(
+            "test '{test}': {what}: program '{}' is missing ({place}); install it or set the plugin's config to where it is",
+            command.program
+        )
+    })
+}
+
+/// Why a requirement is missing, or nothing when it is there.
+fn missing_requirement(
+    test: &str,
+    service: &ServiceLaunch,
+    requirement: &Requirement,
+) -> Option<String> {
+    (!requirement.path.exists()).then(|| {
+        format!(
+            "test '{test}': service '{}' ({}) needs {}, missing at {}: {}",
+            service.name,
+            service.implementation,
+            requirement.what,
+            requirement.path.display(),
+            requirement.how_to_get
+        )
+    })
+}
+
+/// Every problem with one service: its unmet requirements, or else its missing programs
+/// (a missing requirement usually explains the missing program better).
+fn service_problems(test: &str, service: &ServiceLaunch) -> Vec<String> {
+    let unmet: Vec<String> = service
+        .plan
+        .requires
+        .iter()
+        .filter_map(|r| missing_requirement(test, service, r))
+        .collect();
+    if !unmet.is_empty() {
+        return unmet;
+    }
+    let name = &service.name;
+    let mut commands: Vec<(String, &CommandSpec)> = service
+        .plan
+        .prepare
+        .iter()
+        .map(|c| (format!("service '{name}' preparation"), c))
+        .collect();
+    commands.push((format!("service '{name}'"), &service.command));
+    commands.extend(service.wrappings.iter().map(|w| {
+        (
+            format!("service '{name}' under {}", w.plugin),
+            &w.wrapped.command,
+        )
+    }));
+    commands.push((
+        format!("service '{name}' ({})", service.implementation),
+        &service.plan.command,
+    ));
+    commands
+        .iter()
+        .filter_map(|(what, command)| missing_program(test, what, command))
+        .collect()
+}
+
+/// Refuses the plan when something a service requires is missing (with how to get
+/// it), or a program it starts cannot be found (with where it was looked for).
+pub fn check_programs(plan: &RunPlan) -> Result<(), InputError> {
+    let mut problems: Vec<String> = Vec::new();
+    for test in &plan.tests {
+        let setup = test.deployment.setup.iter().filter_map(|command| {
+            missing_program(
+                &test.name,
+                &format!("network '{}' setup", test.network),
+                command,
+            )
+        });
+        let services = test
+            .services
+            .iter()
+            .flat_map(|s| service_problems(&test.name, s));
+        for problem in setup.chain(services) {
+            if !problems.contains(&problem) {
+                problems.push(problem);
             }
-            check(format!("service '{}'", service.name), &service.command);
-            for wrapping in &service.wrappings {
-                check(
-                    format!("service '{}' under {}", service.name, wrapping.plugin),
-                    &wrapping.wrapped.command,
-                );
-            }
-            check(
-                format!("service '{}' ({})", service.name, service.implementation),
-                &service.plan.command,
-            );
         }
     }
-    if missing.is_empty() {
+    if problems.is_empty() {
         Ok(())
     } else {
-        Err(InputError::new(missing.join("\n")))
+        Err(InputError::new(problems.join("\n")))
     }
 }
 

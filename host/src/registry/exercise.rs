@@ -64,11 +64,13 @@ fn sample_request(manifest: &Manifest, role: Role, plugin_dir: &Path) -> Service
                 role: other_role,
                 implementation: manifest.name.clone(),
                 address: address(if role == Role::Server { 4444 } else { 4443 }),
+                output_dir: scratch(other),
             },
         )]),
         output_dir: scratch(me),
         artifacts_dir: scratch(me).join("artifacts"),
         plugin_dir: plugin_dir.to_path_buf(),
+        tls: None,
     }
 }
 

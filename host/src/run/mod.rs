@@ -6,6 +6,7 @@ mod process;
 mod progress;
 mod readiness;
 mod test_run;
+mod tls;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

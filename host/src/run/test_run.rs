@@ -10,6 +10,7 @@ use tokio::time::sleep;
 
 use super::process::{self, Process, run_to_end};
 use super::readiness::{ReadinessCheck, next_poll};
+use super::tls::Authority;
 use crate::plan::TestPlan;
 
 /// How long teardown commands may take, each.
@@ -114,6 +115,26 @@ pub async fn execute(plan: &TestPlan, cancel: &mut watch::Receiver<bool>) -> Exe
     }
 }
 
+/// Writes `size` random bytes to `path`, making its directory.
+fn write_random(path: &Path, size: u64) -> Result<(), String> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(failed)?;
+    }
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(failed)?);
+    let mut rng = fastrand::Rng::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut left = size;
+    while left > 0 {
+        let n = usize::try_from(left.min(chunk.len() as u64)).unwrap_or(chunk.len());
+        rng.fill(&mut chunk[..n]);
+        file.write_all(&chunk[..n]).map_err(failed)?;
+        left -= n as u64;
+    }
+    file.flush().map_err(failed)
+}
+
 fn remaining(deadline: Instant) -> Duration {
     deadline.saturating_duration_since(Instant::now())
 }
@@ -127,6 +148,16 @@ async fn prepare(plan: &TestPlan, log: &Path, deadline: Instant) -> Result<(), S
     for service in &plan.services {
         make(&service.request.output_dir)?;
         make(&service.request.artifacts_dir)?;
+    }
+    for service in &plan.services {
+        if service.plan.tls
+            && let Some(files) = &service.request.tls
+        {
+            Authority::of_run()?.write(&service.request.address.host, files)?;
+        }
+        for file in &service.plan.random_files {
+            write_random(&file.path, file.size)?;
+        }
     }
     for file in &plan.deployment.files {
         if let Some(parent) = file.path.parent() {

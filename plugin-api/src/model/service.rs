@@ -41,6 +41,44 @@ pub struct ServiceRequest {
     /// it needs beside itself.
     #[serde(default)]
     pub plugin_dir: PathBuf,
+    /// Where the host writes this service's TLS files when its plan asks for them.
+    #[serde(default)]
+    pub tls: Option<TlsFiles>,
+}
+
+/// TLS material the host makes per run: one certificate authority for the run, and
+/// for each service a certificate signed by it whose names cover the service's
+/// address and `localhost`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsFiles {
+    /// The directory holding the three files.
+    pub directory: PathBuf,
+    /// The run's certificate authority (`ca.pem`), to verify peers against.
+    pub ca: PathBuf,
+    /// The service's certificate, PEM (`cert.pem`).
+    pub certificate: PathBuf,
+    /// The certificate's private key, PEM PKCS#8 (`priv.key`).
+    pub key: PathBuf,
+}
+
+/// A file of random bytes the host writes before the service starts (files to serve).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RandomFile {
+    /// Where to write it.
+    pub path: PathBuf,
+    /// How many bytes.
+    pub size: u64,
+}
+
+/// Something a service needs that the host checks before anything runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    /// A file that must exist (a program, an interpreter, an installed package).
+    pub path: PathBuf,
+    /// What it is, for the message (`the ngtcp2 server`).
+    pub what: String,
+    /// How to get it (`apt-get install ngtcp2-server`).
+    pub how_to_get: String,
 }
 
 /// Another service of the same test, as this one sees it.
@@ -52,6 +90,9 @@ pub struct PeerInfo {
     pub implementation: String,
     /// Where it is reached.
     pub address: ServiceAddress,
+    /// Its output directory (a client finds there what its server served).
+    #[serde(default)]
+    pub output_dir: PathBuf,
 }
 
 /// The transport a port is opened on.
@@ -116,10 +157,37 @@ pub struct ServicePlan {
     /// The files it produces.
     #[serde(default)]
     pub artifacts: Vec<ArtifactSpec>,
+    /// Whether the host writes the TLS files named in the request before it starts.
+    #[serde(default)]
+    pub tls: bool,
+    /// Files of random bytes the host writes before it starts.
+    #[serde(default)]
+    pub random_files: Vec<RandomFile>,
+    /// What must be installed; checked before anything runs.
+    #[serde(default)]
+    pub requires: Vec<Requirement>,
 }
 
 fn started() -> Readiness {
     Readiness::Started
+}
+
+impl ServicePlan {
+    /// A plan that runs `command`, ready once started, deciding nothing, with nothing
+    /// else. Build plans from it with `ServicePlan { ready: ..., ..ServicePlan::new(c) }`
+    /// so that fields added in later 1.x releases keep their defaults.
+    pub fn new(command: CommandSpec) -> Self {
+        Self {
+            prepare: Vec::new(),
+            command,
+            ready: Readiness::Started,
+            decides: false,
+            artifacts: Vec::new(),
+            tls: false,
+            random_files: Vec::new(),
+            requires: Vec::new(),
+        }
+    }
 }
 
 /// How a service's process ended.

@@ -83,8 +83,6 @@ impl ServiceManager for TemplateQuic {
             Role::Client => Readiness::Started,
         };
         Ok(ServicePlan {
-            prepare: vec![],
-            command,
             ready,
             decides: request.role == Role::Client,
             artifacts: vec![
@@ -97,6 +95,7 @@ impl ServiceManager for TemplateQuic {
                     path: qlog,
                 },
             ],
+            ..ServicePlan::new(command)
         })
     }
 

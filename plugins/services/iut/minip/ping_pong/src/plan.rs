@@ -24,14 +24,14 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
         .unwrap_or_else(|| request.plugin_dir.join(BINARY).display().to_string());
     match request.role {
         Role::Server => Ok(ServicePlan {
-            prepare: vec![],
-            command: CommandSpec::new(binary, server_args(&config, &request.address)),
             ready: Readiness::Port {
                 port: request.address.port,
                 transport: Transport::Udp,
             },
-            decides: false,
-            artifacts: vec![],
+            ..ServicePlan::new(CommandSpec::new(
+                binary,
+                server_args(&config, &request.address),
+            ))
         }),
         Role::Client => {
             let server = request
@@ -43,14 +43,15 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
                 })?;
             let summary = summary_path(&request.artifacts_dir);
             Ok(ServicePlan {
-                prepare: vec![],
-                command: CommandSpec::new(binary, client_args(&config, &server.address, &summary)),
-                ready: Readiness::Started,
                 decides: true,
                 artifacts: vec![ArtifactSpec {
                     name: "summary".to_owned(),
-                    path: summary,
+                    path: summary.clone(),
                 }],
+                ..ServicePlan::new(CommandSpec::new(
+                    binary,
+                    client_args(&config, &server.address, &summary),
+                ))
             })
         }
     }

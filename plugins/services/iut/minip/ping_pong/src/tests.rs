@@ -40,11 +40,13 @@ fn request(role: Role, config: Value, artifacts_dir: &Path) -> ServiceRequest {
                     host: "10.0.0.2".to_owned(),
                     port: 4443,
                 },
+                output_dir: artifacts_dir.join("server"),
             },
         )]),
         output_dir: artifacts_dir.join("out"),
         artifacts_dir: artifacts_dir.to_path_buf(),
         plugin_dir: PathBuf::from("/plugins"),
+        tls: None,
     }
 }
 
