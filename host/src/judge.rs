@@ -162,6 +162,15 @@ fn test_verdict(
         }
         Ending::SetupFailed(reason) => return (TestStatus::Error, with_teardown(reason.clone())),
         Ending::StartFailed { service, reason } => {
+            if let Some(unsupported) = services
+                .iter()
+                .find(|s| &s.name == service && s.verdict.status == VerdictStatus::Unsupported)
+            {
+                return (
+                    TestStatus::Unsupported,
+                    with_teardown(format!("{service}: {}", unsupported.verdict.reason)),
+                );
+            }
             let log = plan
                 .services
                 .iter()

@@ -110,6 +110,15 @@ pub fn add_workspace_plugins(sandbox: &Sandbox) {
         found >= 4,
         "the workspace's plugins are missing from target/debug: run `cargo build --workspace` first (scripts/test does)"
     );
+    // The aioquic plugin finds its endpoint script and the project's venv beside it.
+    let aioquic = sandbox.plugins().join("aioquic");
+    std::fs::create_dir(&aioquic).unwrap();
+    std::fs::copy(
+        repo_root().join("plugins/services/iut/quic/aioquic/endpoint/endpoint.py"),
+        aioquic.join("endpoint.py"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(repo_root().join(".venv"), aioquic.join("venv")).unwrap();
 }
 
 /// Runs a build command and panics with its output when it fails.

@@ -1,0 +1,157 @@
+//! Plans that follow the endpoint contract: the environment each role gets, the files
+//! the server serves, how readiness is known.
+
+use std::path::Path;
+
+use panther_plugin_api::PluginError;
+use panther_plugin_api::model::{
+    ArtifactSpec, CommandSpec, RandomFile, Readiness, Requirement, ServiceAddress, ServicePlan,
+    ServiceRequest, Transport,
+};
+
+use crate::testcase::TestCase;
+
+/// How a stack's endpoint program is started, before the contract's variables are
+/// added, and what it needs installed.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The program and its arguments.
+    pub command: CommandSpec,
+    /// What must be installed for it to run.
+    pub requires: Vec<Requirement>,
+}
+
+/// `HOST:PORT`, with an IPv6 host in brackets.
+fn socket_address(address: &ServiceAddress) -> String {
+    if address.host.contains(':') {
+        format!("[{}]:{}", address.host, address.port)
+    } else {
+        format!("{}:{}", address.host, address.port)
+    }
+}
+
+/// The test case asked for (handshake when the test names none), and its name as
+/// TESTCASE carries it; a name no case has is passed on for the endpoint to refuse.
+fn test_case(request: &ServiceRequest) -> (Option<TestCase>, String) {
+    let name = request
+        .test_case
+        .clone()
+        .unwrap_or_else(|| "handshake".to_owned());
+    (TestCase::parse(&name), name)
+}
+
+/// The contract's variables every role gets, and the artifacts they name.
+fn common(
+    request: &ServiceRequest,
+    mut command: CommandSpec,
+    case: &str,
+) -> (CommandSpec, Vec<ArtifactSpec>) {
+    let keylog = request.artifacts_dir.join("keys.log");
+    let qlog = request.artifacts_dir.join("qlog");
+    let certs = request.tls.as_ref().map_or_else(
+        || request.output_dir.join("certs"),
+        |tls| tls.directory.clone(),
+    );
+    for (key, value) in [
+        ("ROLE", request.role.as_str().to_owned()),
+        ("TESTCASE", case.to_owned()),
+        ("SSLKEYLOGFILE", keylog.display().to_string()),
+        ("QLOGDIR", qlog.display().to_string()),
+        ("CERTS", certs.display().to_string()),
+    ] {
+        command.env.insert(key.to_owned(), value);
+    }
+    let artifacts = vec![
+        ArtifactSpec {
+            name: "keylog".to_owned(),
+            path: keylog,
+        },
+        ArtifactSpec {
+            name: "qlog".to_owned(),
+            path: qlog,
+        },
+    ];
+    (command, artifacts)
+}
+
+/// Where a server keeps the files it serves.
+pub fn served_directory(output_dir: &Path) -> std::path::PathBuf {
+    output_dir.join("www")
+}
+
+/// Where a client puts the files it downloads.
+pub fn downloads_directory(output_dir: &Path) -> std::path::PathBuf {
+    output_dir.join("downloads")
+}
+
+/// The server's plan: serve the test case's files (random bytes the host writes) on
+/// its address, ready once its UDP port is bound.
+pub fn server_plan(request: &ServiceRequest, endpoint: Endpoint) -> ServicePlan {
+    let (case, name) = test_case(request);
+    let www = served_directory(&request.output_dir);
+    let (mut command, artifacts) = common(request, endpoint.command, &name);
+    command
+        .env
+        .insert("LISTEN".to_owned(), socket_address(&request.address));
+    command
+        .env
+        .insert("WWW".to_owned(), www.display().to_string());
+    let random_files = case
+        .map(|case| case.files())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|file| RandomFile {
+            path: www.join(file.name),
+            size: file.size,
+        })
+        .collect();
+    ServicePlan {
+        ready: Readiness::Port {
+            port: request.address.port,
+            transport: Transport::Udp,
+        },
+        artifacts,
+        tls: true,
+        random_files,
+        requires: endpoint.requires,
+        ..ServicePlan::new(command)
+    }
+}
+
+/// The client's plan: download the test case's files from its target, and decide the
+/// test.
+pub fn client_plan(
+    request: &ServiceRequest,
+    endpoint: Endpoint,
+) -> Result<ServicePlan, PluginError> {
+    let server = request
+        .target
+        .as_ref()
+        .and_then(|target| request.peers.get(target))
+        .ok_or_else(|| PluginError::new("a QUIC client needs `target`, the name of its server"))?;
+    let (case, name) = test_case(request);
+    let base = format!("https://{}", socket_address(&server.address));
+    let requests: Vec<String> = case
+        .map(|case| case.files())
+        .unwrap_or_default()
+        .iter()
+        .map(|file| format!("{base}/{}", file.name))
+        .collect();
+    let (mut command, artifacts) = common(request, endpoint.command, &name);
+    command
+        .env
+        .insert("REQUESTS".to_owned(), requests.join(" "));
+    command.env.insert(
+        "DOWNLOADS".to_owned(),
+        downloads_directory(&request.output_dir)
+            .display()
+            .to_string(),
+    );
+    Ok(ServicePlan {
+        decides: true,
+        artifacts,
+        tls: true,
+        requires: endpoint.requires,
+        ..ServicePlan::new(command)
+    })
+}

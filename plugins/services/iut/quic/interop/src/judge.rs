@@ -1,0 +1,267 @@
+//! Judging a QUIC endpoint the way the interop runner does: 127 is unsupported; a
+//! client passes when every file it downloaded is the one the server served, byte for
+//! byte.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use panther_plugin_api::model::{Role, ServiceOutcome, Verdict, VerdictStatus};
+
+use crate::contract::{downloads_directory, served_directory};
+use crate::testcase::TestCase;
+
+/// The exit code an endpoint uses for "test case not supported".
+const UNSUPPORTED: i32 = 127;
+
+/// The last non-empty line a process wrote on standard error.
+fn last_error_line(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The verdict on a QUIC endpoint that ran.
+pub fn judge(outcome: &ServiceOutcome) -> Verdict {
+    let exit = &outcome.exit;
+    let said = last_error_line(&outcome.stderr);
+    let with_said = |text: String| {
+        if said.is_empty() {
+            text
+        } else {
+            format!("{text}: {said}")
+        }
+    };
+    if exit.code == Some(UNSUPPORTED) {
+        return Verdict::new(
+            VerdictStatus::Unsupported,
+            with_said("test case not supported".to_owned()),
+        );
+    }
+    match outcome.request.role {
+        Role::Server => match (exit.code, exit.signal) {
+            (Some(0), _) => Verdict::new(VerdictStatus::Pass, "served until it ended"),
+            (None, Some(15 | 9)) if exit.stopped_by_host => {
+                Verdict::new(VerdictStatus::Pass, "served until stopped")
+            }
+            (Some(code), _) => Verdict::new(
+                VerdictStatus::Fail,
+                with_said(format!("the server exited with code {code}")),
+            ),
+            (None, Some(signal)) => Verdict::new(
+                VerdictStatus::Fail,
+                with_said(format!("the server died of signal {signal}")),
+            ),
+            (None, None) => Verdict::new(VerdictStatus::Error, "no exit status"),
+        },
+        Role::Client => match (exit.code, exit.signal) {
+            (Some(0), _) => compare_downloads(outcome),
+            (Some(code), _) => Verdict::new(
+                VerdictStatus::Fail,
+                with_said(format!("the client exited with code {code}")),
+            ),
+            (None, Some(signal)) if exit.stopped_by_host => Verdict::new(
+                VerdictStatus::Fail,
+                format!("the client was stopped by the host (signal {signal})"),
+            ),
+            (None, Some(signal)) => Verdict::new(
+                VerdictStatus::Fail,
+                with_said(format!("the client died of signal {signal}")),
+            ),
+            (None, None) => Verdict::new(VerdictStatus::Error, "no exit status"),
+        },
+    }
+}
+
+/// Compares every file of the test case in the client's downloads with the one its
+/// server served.
+fn compare_downloads(outcome: &ServiceOutcome) -> Verdict {
+    let request = &outcome.request;
+    let name = request
+        .test_case
+        .clone()
+        .unwrap_or_else(|| "handshake".to_owned());
+    let Some(case) = TestCase::parse(&name) else {
+        return Verdict::new(VerdictStatus::Error, format!("unknown test case {name}"));
+    };
+    let Some(server) = request.target.as_ref().and_then(|t| request.peers.get(t)) else {
+        return Verdict::new(
+            VerdictStatus::Error,
+            "the client has no server to compare with",
+        );
+    };
+    let served = served_directory(&server.output_dir);
+    let downloaded = downloads_directory(&request.output_dir);
+    let files = case.files();
+    let mut bytes = 0;
+    for file in &files {
+        if let Err(problem) = same_file(&served.join(&file.name), &downloaded.join(&file.name)) {
+            return Verdict::new(VerdictStatus::Fail, format!("{}: {problem}", file.name));
+        }
+        bytes += file.size;
+    }
+    let mut verdict = Verdict::new(
+        VerdictStatus::Pass,
+        format!(
+            "{} file(s), {bytes} bytes, identical to what the server served",
+            files.len()
+        ),
+    );
+    verdict
+        .metrics
+        .insert("files".to_owned(), files.len().into());
+    verdict.metrics.insert("bytes".to_owned(), bytes.into());
+    verdict
+}
+
+/// Whether two files hold the same bytes; what differs, if not.
+fn same_file(served: &Path, downloaded: &Path) -> Result<(), String> {
+    let open = |path: &Path, what: &str| {
+        File::open(path)
+            .map(BufReader::new)
+            .map_err(|e| format!("{what} {} cannot be read: {e}", path.display()))
+    };
+    let length = |path: &Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let mut theirs = open(served, "the served file")?;
+    let mut ours = open(downloaded, "the download")?;
+    if length(served) != length(downloaded) {
+        return Err(format!(
+            "downloaded {} bytes, the server served {}",
+            length(downloaded),
+            length(served)
+        ));
+    }
+    let (mut a, mut b) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    let mut offset = 0u64;
+    loop {
+        let n = theirs.read(&mut a).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Ok(());
+        }
+        ours.read_exact(&mut b[..n]).map_err(|e| e.to_string())?;
+        if let Some(i) = a[..n].iter().zip(&b[..n]).position(|(x, y)| x != y) {
+            return Err(format!(
+                "differs from what the server served at byte {}",
+                offset + i as u64
+            ));
+        }
+        offset += n as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use panther_plugin_api::model::{ExitInfo, PeerInfo, ServiceAddress, ServiceRequest};
+    use std::collections::BTreeMap;
+
+    fn outcome(root: &Path, code: i32) -> ServiceOutcome {
+        let request = ServiceRequest {
+            test: "t".into(),
+            service: "client".into(),
+            role: Role::Client,
+            protocol: "quic".into(),
+            protocol_version: None,
+            test_case: Some("handshake".into()),
+            config: serde_json::json!({}),
+            address: ServiceAddress {
+                host: "127.0.0.1".into(),
+                port: 2,
+            },
+            target: Some("server".into()),
+            peers: BTreeMap::from([(
+                "server".into(),
+                PeerInfo {
+                    role: Role::Server,
+                    implementation: "x".into(),
+                    address: ServiceAddress {
+                        host: "127.0.0.1".into(),
+                        port: 1,
+                    },
+                    output_dir: root.join("server"),
+                },
+            )]),
+            output_dir: root.join("client"),
+            artifacts_dir: root.join("client/artifacts"),
+            plugin_dir: root.to_path_buf(),
+            tls: None,
+        };
+        ServiceOutcome {
+            request,
+            exit: ExitInfo {
+                code: Some(code),
+                signal: None,
+                stopped_by_host: false,
+            },
+            stdout: root.join("client/stdout.log"),
+            stderr: root.join("client/stderr.log"),
+        }
+    }
+
+    fn files(root: &Path, served: &[u8], downloaded: Option<&[u8]>) {
+        std::fs::create_dir_all(root.join("server/www")).unwrap();
+        std::fs::create_dir_all(root.join("client/downloads")).unwrap();
+        std::fs::write(root.join("server/www/handshake-1.bin"), served).unwrap();
+        if let Some(bytes) = downloaded {
+            std::fs::write(root.join("client/downloads/handshake-1.bin"), bytes).unwrap();
+        }
+    }
+
+    #[test]
+    fn identical_downloads_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        files(dir.path(), b"abcdef", Some(b"abcdef"));
+        let verdict = judge(&outcome(dir.path(), 0));
+        assert_eq!(verdict.status, VerdictStatus::Pass, "{}", verdict.reason);
+    }
+
+    #[test]
+    fn a_corrupted_download_fails_naming_the_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        files(dir.path(), b"abcdef", Some(b"abcXef"));
+        let verdict = judge(&outcome(dir.path(), 0));
+        assert_eq!(verdict.status, VerdictStatus::Fail);
+        assert!(verdict.reason.contains("at byte 3"), "{}", verdict.reason);
+    }
+
+    #[test]
+    fn a_short_or_missing_download_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        files(dir.path(), b"abcdef", Some(b"abc"));
+        assert!(
+            judge(&outcome(dir.path(), 0))
+                .reason
+                .contains("downloaded 3 bytes, the server served 6")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        files(dir.path(), b"abcdef", None);
+        assert!(
+            judge(&outcome(dir.path(), 0))
+                .reason
+                .contains("cannot be read")
+        );
+    }
+
+    #[test]
+    fn exit_127_is_unsupported_with_what_the_endpoint_said() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("client")).unwrap();
+        std::fs::write(
+            dir.path().join("client/stderr.log"),
+            "retry is not supported\n",
+        )
+        .unwrap();
+        let verdict = judge(&outcome(dir.path(), 127));
+        assert_eq!(verdict.status, VerdictStatus::Unsupported);
+        assert!(
+            verdict.reason.ends_with("retry is not supported"),
+            "{}",
+            verdict.reason
+        );
+    }
+}

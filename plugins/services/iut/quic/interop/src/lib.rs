@@ -1,0 +1,13 @@
+//! What every QUIC service manager shares: the interop runner's test cases and the
+//! files each one transfers, the plans that follow the endpoint contract (ROLE,
+//! TESTCASE, REQUESTS, LISTEN, WWW, DOWNLOADS, CERTS, SSLKEYLOGFILE, QLOGDIR), and the
+//! judge that compares what the client downloaded with what the server served, byte
+//! for byte. Each stack's plugin adds only how its program is started.
+
+mod contract;
+mod judge;
+mod testcase;
+
+pub use contract::{Endpoint, client_plan, server_plan};
+pub use judge::judge;
+pub use testcase::{TestCase, TestFile};
