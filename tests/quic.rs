@@ -233,3 +233,37 @@ fn a_server_that_never_becomes_ready_fails_with_how_long_and_its_logs() {
     assert!(reason.contains("server not ready after 2 s"), "{reason}");
     assert!(reason.contains("server/stderr.log"), "{reason}");
 }
+
+#[test]
+fn the_ngtcp2_client_downloads_from_the_aioquic_server_byte_for_byte() {
+    let sandbox = sandbox();
+    let (output, results) = run(
+        &sandbox,
+        &matrix(
+            "\"aioquic\"",
+            "\"ngtcp2\"",
+            "\"handshake\", \"transfer\"",
+            "",
+        ),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert_eq!(
+        statuses(&results),
+        [
+            (
+                "interop: ngtcp2 -> aioquic [handshake]".to_owned(),
+                "passed".to_owned()
+            ),
+            (
+                "interop: ngtcp2 -> aioquic [transfer]".to_owned(),
+                "passed".to_owned()
+            ),
+        ]
+    );
+}

@@ -155,6 +155,9 @@ async fn prepare(plan: &TestPlan, log: &Path, deadline: Instant) -> Result<(), S
         {
             Authority::of_run()?.write(&service.request.address.host, files)?;
         }
+        for directory in &service.plan.directories {
+            make(directory)?;
+        }
         for file in &service.plan.random_files {
             write_random(&file.path, file.size)?;
         }

@@ -163,6 +163,10 @@ pub struct ServicePlan {
     /// Files of random bytes the host writes before it starts.
     #[serde(default)]
     pub random_files: Vec<RandomFile>,
+    /// Directories the host makes before it starts (for programs that do not make
+    /// their own output directories).
+    #[serde(default)]
+    pub directories: Vec<PathBuf>,
     /// What must be installed; checked before anything runs.
     #[serde(default)]
     pub requires: Vec<Requirement>,
@@ -185,6 +189,7 @@ impl ServicePlan {
             artifacts: Vec::new(),
             tls: false,
             random_files: Vec::new(),
+            directories: Vec::new(),
             requires: Vec::new(),
         }
     }

@@ -76,9 +76,13 @@ def require_env(name: str) -> str:
     return value
 
 
-def alpn_for(testcase: str) -> list[str]:
-    """Return the ALPN list of a test case: h3 for http3, hq-interop otherwise."""
-    return H3_ALPN if testcase == "http3" else H0_ALPN
+def alpn_for(is_client: bool, testcase: str) -> list[str]:
+    """Return the ALPN list of a test case: a client offers h3 for http3 and
+    hq-interop otherwise; a server also accepts h3 for the other test cases, so that
+    clients that speak only HTTP/3 (ngtcp2's) can run them."""
+    if testcase == "http3":
+        return H3_ALPN
+    return H0_ALPN if is_client else H0_ALPN + H3_ALPN
 
 
 def base_configuration(is_client: bool, testcase: str) -> QuicConfiguration:
@@ -87,7 +91,7 @@ def base_configuration(is_client: bool, testcase: str) -> QuicConfiguration:
     os.makedirs(qlog_dir, exist_ok=True)
     return QuicConfiguration(
         is_client=is_client,
-        alpn_protocols=alpn_for(testcase),
+        alpn_protocols=alpn_for(is_client, testcase),
         max_data=MAX_DATA,
         max_stream_data=MAX_STREAM_DATA,
         quic_logger=QuicFileLogger(qlog_dir),

@@ -1,7 +1,7 @@
 //! Plans that follow the endpoint contract: the environment each role gets, the files
 //! the server serves, how readiness is known.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
@@ -22,7 +22,7 @@ pub struct Endpoint {
 }
 
 /// `HOST:PORT`, with an IPv6 host in brackets.
-fn socket_address(address: &ServiceAddress) -> String {
+pub fn socket_address(address: &ServiceAddress) -> String {
     if address.host.contains(':') {
         format!("[{}]:{}", address.host, address.port)
     } else {
@@ -32,12 +32,42 @@ fn socket_address(address: &ServiceAddress) -> String {
 
 /// The test case asked for (handshake when the test names none), and its name as
 /// TESTCASE carries it; a name no case has is passed on for the endpoint to refuse.
-fn test_case(request: &ServiceRequest) -> (Option<TestCase>, String) {
+pub fn test_case(request: &ServiceRequest) -> (Option<TestCase>, String) {
     let name = request
         .test_case
         .clone()
         .unwrap_or_else(|| "handshake".to_owned());
     (TestCase::parse(&name), name)
+}
+
+/// Where an endpoint writes its TLS key log.
+pub fn keylog_path(request: &ServiceRequest) -> PathBuf {
+    request.artifacts_dir.join("keys.log")
+}
+
+/// Where an endpoint writes its qlog files.
+pub fn qlog_directory(request: &ServiceRequest) -> PathBuf {
+    request.artifacts_dir.join("qlog")
+}
+
+/// The client's server and the URLs of the test case's files on it.
+pub fn request_urls(
+    request: &ServiceRequest,
+) -> Result<(ServiceAddress, Vec<String>), PluginError> {
+    let server = request
+        .target
+        .as_ref()
+        .and_then(|target| request.peers.get(target))
+        .ok_or_else(|| PluginError::new("a QUIC client needs `target`, the name of its server"))?;
+    let base = format!("https://{}", socket_address(&server.address));
+    let urls = test_case(request)
+        .0
+        .map(TestCase::files)
+        .unwrap_or_default()
+        .iter()
+        .map(|file| format!("{base}/{}", file.name))
+        .collect();
+    Ok((server.address.clone(), urls))
 }
 
 /// The contract's variables every role gets, and the artifacts they name.
@@ -46,8 +76,8 @@ fn common(
     mut command: CommandSpec,
     case: &str,
 ) -> (CommandSpec, Vec<ArtifactSpec>) {
-    let keylog = request.artifacts_dir.join("keys.log");
-    let qlog = request.artifacts_dir.join("qlog");
+    let keylog = keylog_path(request);
+    let qlog = qlog_directory(request);
     let certs = request.tls.as_ref().map_or_else(
         || request.output_dir.join("certs"),
         |tls| tls.directory.clone(),
@@ -75,12 +105,12 @@ fn common(
 }
 
 /// Where a server keeps the files it serves.
-pub fn served_directory(output_dir: &Path) -> std::path::PathBuf {
+pub fn served_directory(output_dir: &Path) -> PathBuf {
     output_dir.join("www")
 }
 
 /// Where a client puts the files it downloads.
-pub fn downloads_directory(output_dir: &Path) -> std::path::PathBuf {
+pub fn downloads_directory(output_dir: &Path) -> PathBuf {
     output_dir.join("downloads")
 }
 
@@ -113,6 +143,7 @@ pub fn server_plan(request: &ServiceRequest, endpoint: Endpoint) -> ServicePlan 
         artifacts,
         tls: true,
         random_files,
+        directories: vec![qlog_directory(request)],
         requires: endpoint.requires,
         ..ServicePlan::new(command)
     }
@@ -124,19 +155,8 @@ pub fn client_plan(
     request: &ServiceRequest,
     endpoint: Endpoint,
 ) -> Result<ServicePlan, PluginError> {
-    let server = request
-        .target
-        .as_ref()
-        .and_then(|target| request.peers.get(target))
-        .ok_or_else(|| PluginError::new("a QUIC client needs `target`, the name of its server"))?;
-    let (case, name) = test_case(request);
-    let base = format!("https://{}", socket_address(&server.address));
-    let requests: Vec<String> = case
-        .map(|case| case.files())
-        .unwrap_or_default()
-        .iter()
-        .map(|file| format!("{base}/{}", file.name))
-        .collect();
+    let (_, requests) = request_urls(request)?;
+    let (_, name) = test_case(request);
     let (mut command, artifacts) = common(request, endpoint.command, &name);
     command
         .env
@@ -151,6 +171,10 @@ pub fn client_plan(
         decides: true,
         artifacts,
         tls: true,
+        directories: vec![
+            qlog_directory(request),
+            downloads_directory(&request.output_dir),
+        ],
         requires: endpoint.requires,
         ..ServicePlan::new(command)
     })

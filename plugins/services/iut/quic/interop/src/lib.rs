@@ -8,6 +8,9 @@ mod contract;
 mod judge;
 mod testcase;
 
-pub use contract::{Endpoint, client_plan, server_plan};
+pub use contract::{
+    Endpoint, client_plan, downloads_directory, keylog_path, qlog_directory, request_urls,
+    served_directory, server_plan, socket_address, test_case,
+};
 pub use judge::judge;
 pub use testcase::{TestCase, TestFile};
