@@ -267,3 +267,57 @@ fn the_ngtcp2_client_downloads_from_the_aioquic_server_byte_for_byte() {
         ]
     );
 }
+
+#[test]
+fn quinn_serves_quinn_aioquic_and_ngtcp2_clients_byte_for_byte() {
+    let sandbox = sandbox();
+    let (output, results) = run(
+        &sandbox,
+        &matrix(
+            "\"quinn\"",
+            "\"quinn\", \"aioquic\", \"ngtcp2\"",
+            "\"handshake\", \"transfer\"",
+            "",
+        ),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let statuses = statuses(&results);
+    assert_eq!(statuses.len(), 6, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|(_, status)| status == "passed"),
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn quinn_downloads_from_aioquic_byte_for_byte() {
+    let sandbox = sandbox();
+    let (output, results) = run(
+        &sandbox,
+        &matrix(
+            "\"aioquic\"",
+            "\"quinn\"",
+            "\"handshake\", \"transfer\"",
+            "",
+        ),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        statuses(&results)
+            .iter()
+            .all(|(_, status)| status == "passed"),
+        "{results:#}"
+    );
+}

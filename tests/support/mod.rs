@@ -97,7 +97,7 @@ pub fn add_workspace_plugins(sandbox: &Sandbox) {
             found += 1;
         }
     }
-    for program in ["ping-pong", "panther-repeat"] {
+    for program in ["ping-pong", "panther-repeat", "quinn-endpoint"] {
         let path = built.join(program);
         assert!(
             path.exists(),
