@@ -518,7 +518,7 @@ role = "server"
 config = { pings = "five", colour = "red" }
 
 [tests.services.client]
-implementation = "quinn"
+implementation = "no-such-stack"
 role = "client"
 target = "nobody"
 
@@ -544,7 +544,7 @@ target = "server"
             "{file}:11:28: tests[0].services.server.config.colour: unknown key; expected one of:"
         ),
         format!(
-            "{file}:14:18: tests[0].services.client.implementation: no plugin named 'quinn' (loaded: "
+            "{file}:14:18: tests[0].services.client.implementation: no plugin named 'no-such-stack' (loaded: "
         ),
         format!(
             "{file}:16:10: tests[0].services.client.target: 'nobody' is not another service of this test"
@@ -576,7 +576,7 @@ fn schema_problems_and_plugin_problems_are_reported_together() {
     let sandbox = sandbox();
     let error = refused(
         &sandbox,
-        "[experiment]\nname = \"bad\"\ncolour = \"red\"\n\n[[tests]]\nname = 1\niterations = \"three\"\nservices = {}\n\n[[tests]]\nname = \"well formed\"\n[tests.services.client]\nimplementation = \"quinn\"\nrole = \"client\"\n",
+        "[experiment]\nname = \"bad\"\ncolour = \"red\"\n\n[[tests]]\nname = 1\niterations = \"three\"\nservices = {}\n\n[[tests]]\nname = \"well formed\"\n[tests.services.client]\nimplementation = \"no-such-stack\"\nrole = \"client\"\n",
     );
     let file = sandbox.path().join("bad.toml").display().to_string();
     assert!(
@@ -597,7 +597,7 @@ fn schema_problems_and_plugin_problems_are_reported_together() {
     );
     assert!(
         error.contains(&format!(
-            "{file}:13:18: tests[1].services.client.implementation: no plugin named 'quinn'"
+            "{file}:13:18: tests[1].services.client.implementation: no plugin named 'no-such-stack'"
         )),
         "{error}"
     );
