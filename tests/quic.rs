@@ -321,3 +321,52 @@ fn quinn_downloads_from_aioquic_byte_for_byte() {
         "{results:#}"
     );
 }
+
+#[test]
+fn the_retry_wire_check_passes_on_a_retry_and_fails_without_one() {
+    let sandbox = sandbox();
+    let (output, results) = run(
+        &sandbox,
+        &matrix("\"quinn\"", "\"ngtcp2\"", "\"retry\"", ""),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let reason = results["tests"][0]["reason"].as_str().unwrap().to_owned();
+    assert!(
+        reason.contains("on the wire: a Retry, its token reused, 1 handshake(s)"),
+        "{reason}"
+    );
+
+    // The same test against an ngtcp2 server started without address validation,
+    // so that it never sends a Retry.
+    let sandbox = self::sandbox();
+    let without_retry = script(
+        sandbox.path(),
+        "gtlsserver-without-retry",
+        "for arg in \"$@\"; do shift; [ \"$arg\" = --validate-addr ] || set -- \"$@\" \"$arg\"; done\nexec /usr/sbin/gtlsserver \"$@\"",
+    );
+    let text = matrix(
+        "\"ngtcp2\"",
+        "\"ngtcp2\"",
+        "\"retry\"",
+        &format!(
+            "\n[matrix.config.ngtcp2]\nserver = \"{}\"\n",
+            without_retry.display()
+        ),
+    );
+    let (output, results) = run(&sandbox, &text);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let test = &results["tests"][0];
+    assert_eq!(test["status"], "failed");
+    assert!(
+        test["reason"].as_str().unwrap().contains(
+            "identical to what the server served, but on the wire: no Retry packet on the wire"
+        ),
+        "{test:#}"
+    );
+}

@@ -57,6 +57,14 @@ fn describe_service(text: &mut String, position: usize, service: &ServiceLaunch)
         service.role,
         readiness_text(service)
     );
+    for companion in &service.plan.companions {
+        let _ = writeln!(
+            text,
+            "     beside it ({}): {}",
+            companion.name,
+            command_line(&companion.command)
+        );
+    }
     for command in &service.plan.prepare {
         let _ = writeln!(text, "     prepare: {}", command_line(command));
     }
@@ -72,6 +80,14 @@ fn describe_service(text: &mut String, position: usize, service: &ServiceLaunch)
     );
     for wrapping in &service.wrappings {
         let _ = writeln!(text, "     wrapped by {}", wrapping.plugin);
+    }
+    for analysis in &service.plan.analyses {
+        let _ = writeln!(
+            text,
+            "     afterwards: {} > {}",
+            command_line(&analysis.command),
+            analysis.output.display()
+        );
     }
     let artifacts: Vec<String> = service
         .plan

@@ -117,11 +117,17 @@ impl Process {
     }
 }
 
-/// Runs a command to its end (setup, preparation, teardown), output appended to
-/// `log`; stopped at `limit`. Returns why it failed, in one line.
-pub async fn run_to_end(spec: &CommandSpec, log: &Path, limit: Duration) -> Result<(), String> {
+/// Runs a command to its end (setup, preparation, analysis, teardown), its output
+/// appended to the two files; stopped at `limit`. Returns why it failed, in one line.
+pub async fn run_to_end(
+    spec: &CommandSpec,
+    stdout: &Path,
+    stderr: &Path,
+    limit: Duration,
+) -> Result<(), String> {
     let shown = shown(spec);
-    let mut process = start(spec, log, log).map_err(|e| e.to_string())?;
+    let log = stderr;
+    let mut process = start(spec, stdout, stderr).map_err(|e| e.to_string())?;
     let exit = match tokio::time::timeout(limit, process.wait()).await {
         Ok(exit) => exit,
         Err(_) => {

@@ -16,6 +16,13 @@ use crate::plan::TestPlan;
 /// How long teardown commands may take, each.
 const TEARDOWN_LIMIT: Duration = Duration::from_secs(30);
 
+/// How long companions (captures) keep running after the services stopped, to
+/// record what was still on its way.
+const COMPANION_DRAIN: Duration = Duration::from_millis(300);
+
+/// How long an analysis (decoding a capture) may take.
+const ANALYSIS_LIMIT: Duration = Duration::from_secs(60);
+
 /// How a test iteration ended, before judging.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ending {
@@ -71,9 +78,20 @@ pub async fn execute(plan: &TestPlan, cancel: &mut watch::Receiver<bool>) -> Exe
     let deadline = started + plan.timeout;
     let log = plan.directory.join("host-commands.log");
     let mut processes: Vec<Option<Process>> = plan.services.iter().map(|_| None).collect();
+    let mut companions = Vec::new();
     let ending = match prepare(plan, &log, deadline).await {
         Err(reason) => Ending::SetupFailed(reason),
-        Ok(()) => start_and_wait(plan, &log, deadline, &mut processes, cancel).await,
+        Ok(()) => {
+            start_and_wait(
+                plan,
+                &log,
+                deadline,
+                &mut processes,
+                &mut companions,
+                cancel,
+            )
+            .await
+        }
     };
     let mut exits = Vec::with_capacity(processes.len());
     for process in processes.iter_mut().rev() {
@@ -83,6 +101,16 @@ pub async fn execute(plan: &TestPlan, cancel: &mut watch::Receiver<bool>) -> Exe
         });
     }
     exits.reverse();
+    if !companions.is_empty() {
+        // A capture still has the last packets in its socket buffer: let it drain.
+        sleep(COMPANION_DRAIN).await;
+    }
+    for companion in companions.iter_mut().rev() {
+        companion.stop().await;
+    }
+    if ending != Ending::Interrupted {
+        analyse(plan, &log).await;
+    }
     let lifetimes: Vec<_> = processes.iter().flatten().map(Process::lifetime).collect();
     let runtimes = processes
         .iter()
@@ -101,7 +129,7 @@ pub async fn execute(plan: &TestPlan, cancel: &mut watch::Receiver<bool>) -> Exe
     tracing::debug!("{}: ended ({ending:?}); tearing down", plan.name);
     let mut teardown_problems = Vec::new();
     for command in &plan.deployment.teardown {
-        if let Err(problem) = run_to_end(command, &log, TEARDOWN_LIMIT).await {
+        if let Err(problem) = run_to_end(command, &log, &log, TEARDOWN_LIMIT).await {
             teardown_problems.push(problem);
         }
     }
@@ -139,6 +167,40 @@ fn remaining(deadline: Instant) -> Duration {
     deadline.saturating_duration_since(Instant::now())
 }
 
+/// Runs every service's analyses; a failure is logged, and the judge says what it
+/// could not check.
+async fn analyse(plan: &TestPlan, log: &Path) {
+    for service in &plan.services {
+        for analysis in &service.plan.analyses {
+            let _ = std::fs::remove_file(&analysis.output);
+            let errors = analysis.output.with_extension("err");
+            if let Err(problem) =
+                run_to_end(&analysis.command, &analysis.output, &errors, ANALYSIS_LIMIT).await
+            {
+                tracing::warn!(
+                    "{}: {}: analysis failed: {problem}",
+                    plan.name,
+                    service.name
+                );
+                append_line(log, &format!("analysis failed: {problem}"));
+            }
+        }
+    }
+}
+
+/// Adds a line to the test's host log; a failure to write it is only logged.
+fn append_line(log: &Path, line: &str) {
+    use std::io::Write;
+    let written = std::fs::File::options()
+        .create(true)
+        .append(true)
+        .open(log)
+        .and_then(|mut file| writeln!(file, "{line}"));
+    if let Err(error) = written {
+        tracing::warn!("cannot write {}: {error}", log.display());
+    }
+}
+
 /// Makes the directories, writes the network's files, runs its setup commands.
 async fn prepare(plan: &TestPlan, log: &Path, deadline: Instant) -> Result<(), String> {
     let make = |dir: &Path| {
@@ -170,11 +232,62 @@ async fn prepare(plan: &TestPlan, log: &Path, deadline: Instant) -> Result<(), S
             .map_err(|e| format!("cannot write {}: {e}", file.path.display()))?;
     }
     for command in &plan.deployment.setup {
-        run_to_end(command, log, remaining(deadline))
+        run_to_end(command, log, log, remaining(deadline))
             .await
             .map_err(|e| format!("network setup failed: {e}"))?;
     }
     Ok(())
+}
+
+/// Why a started process did not become ready.
+enum NotReady {
+    /// It ended, or the deadline came first.
+    Failed(String),
+    /// The run was interrupted.
+    Interrupted,
+}
+
+/// Waits until a started process is ready, as `ready` says; returns what was waited
+/// for.
+async fn wait_until_ready(
+    process: &mut Process,
+    ready: &Readiness,
+    stdout: &Path,
+    stderr: &Path,
+    deadline: Instant,
+    cancel: &mut watch::Receiver<bool>,
+) -> Result<String, NotReady> {
+    let started = Instant::now();
+    let mut check = ReadinessCheck::new(ready.clone());
+    let mut attempt = 0;
+    while !check.is_ready(process.pid(), stdout, stderr) {
+        if let Some(exit) = process.try_exit() {
+            return Err(NotReady::Failed(format!(
+                "exited ({}) before it was ready ({})",
+                describe_exit(&exit),
+                check.describe()
+            )));
+        }
+        if Instant::now() >= deadline {
+            return Err(NotReady::Failed(format!(
+                "not ready after {} s (waiting for {})",
+                started.elapsed().as_secs_f64().round(),
+                check.describe()
+            )));
+        }
+        if cancelled(cancel) {
+            return Err(NotReady::Interrupted);
+        }
+        sleep(next_poll(attempt)).await;
+        attempt += 1;
+    }
+    if let Readiness::Delay { ms } = ready {
+        tokio::select! {
+            () = sleep(Duration::from_millis(*ms).min(remaining(deadline))) => {}
+            () = until_cancelled(cancel) => return Err(NotReady::Interrupted),
+        }
+    }
+    Ok(check.describe())
 }
 
 async fn start_and_wait(
@@ -182,6 +295,7 @@ async fn start_and_wait(
     log: &Path,
     deadline: Instant,
     processes: &mut [Option<Process>],
+    companions: &mut Vec<Process>,
     cancel: &mut watch::Receiver<bool>,
 ) -> Ending {
     for (index, service) in plan.services.iter().enumerate() {
@@ -189,8 +303,36 @@ async fn start_and_wait(
             service: service.name.clone(),
             reason,
         };
+        for companion in &service.plan.companions {
+            let directory = &service.request.output_dir;
+            let stdout = directory.join(format!("{}.stdout.log", companion.name));
+            let stderr = directory.join(format!("{}.stderr.log", companion.name));
+            match process::start(&companion.command, &stdout, &stderr) {
+                Ok(process) => companions.push(process),
+                Err(error) => return failed(format!("its {}: {error}", companion.name)),
+            }
+            let Some(started) = companions.last_mut() else {
+                continue;
+            };
+            match wait_until_ready(
+                started,
+                &companion.ready,
+                &stdout,
+                &stderr,
+                deadline,
+                cancel,
+            )
+            .await
+            {
+                Ok(_) => {}
+                Err(NotReady::Failed(reason)) => {
+                    return failed(format!("its {}: {reason}", companion.name));
+                }
+                Err(NotReady::Interrupted) => return Ending::Interrupted,
+            }
+        }
         for command in &service.plan.prepare {
-            if let Err(problem) = run_to_end(command, log, remaining(deadline)).await {
+            if let Err(problem) = run_to_end(command, log, log, remaining(deadline)).await {
                 return failed(format!("preparation failed: {problem}"));
             }
         }
@@ -204,40 +346,11 @@ async fn start_and_wait(
             Ok(process) => processes[index].insert(process),
             Err(error) => return failed(error.to_string()),
         };
-        let mut check = ReadinessCheck::new(service.ready().clone());
-        let mut attempt = 0;
-        while !check.is_ready(process.pid(), &service.stdout, &service.stderr) {
-            if let Some(exit) = process.try_exit() {
-                return failed(format!(
-                    "exited ({}) before it was ready ({})",
-                    describe_exit(&exit),
-                    check.describe()
-                ));
-            }
-            if Instant::now() >= deadline {
-                return failed(format!(
-                    "not ready after {} s (waiting for {})",
-                    plan.timeout.as_secs_f64().round(),
-                    check.describe()
-                ));
-            }
-            if cancelled(cancel) {
-                return Ending::Interrupted;
-            }
-            sleep(next_poll(attempt)).await;
-            attempt += 1;
-        }
-        tracing::debug!(
-            "{}: {} is ready ({})",
-            plan.name,
-            service.name,
-            check.describe()
-        );
-        if let Readiness::Delay { ms } = service.ready() {
-            tokio::select! {
-                () = sleep(Duration::from_millis(*ms).min(remaining(deadline))) => {}
-                () = until_cancelled(cancel) => return Ending::Interrupted,
-            }
+        let (stdout, stderr) = (&service.stdout, &service.stderr);
+        match wait_until_ready(process, service.ready(), stdout, stderr, deadline, cancel).await {
+            Ok(check) => tracing::debug!("{}: {} is ready ({check})", plan.name, service.name),
+            Err(NotReady::Failed(reason)) => return failed(reason),
+            Err(NotReady::Interrupted) => return Ending::Interrupted,
         }
     }
     let deciding: Vec<usize> = {

@@ -15,6 +15,6 @@ pub use execution::{ExecutionFindings, Finding, FindingsRequest, WrapRequest, Wr
 pub use manifest::{BuildInfo, ComponentKind, Description, Manifest, Role};
 pub use network::{Deployment, Launch, NetworkRequest, NetworkService, ServiceAddress};
 pub use service::{
-    ArtifactSpec, ExitInfo, PeerInfo, RandomFile, Readiness, Requirement, ServiceOutcome,
-    ServicePlan, ServiceRequest, TlsFiles, Transport, Verdict, VerdictStatus,
+    Analysis, ArtifactSpec, Companion, ExitInfo, PeerInfo, RandomFile, Readiness, Requirement,
+    ServiceOutcome, ServicePlan, ServiceRequest, TlsFiles, Transport, Verdict, VerdictStatus,
 };

@@ -170,6 +170,35 @@ pub struct ServicePlan {
     /// What must be installed; checked before anything runs.
     #[serde(default)]
     pub requires: Vec<Requirement>,
+    /// Processes started before the service and its preparation, each once ready, and
+    /// stopped after the test's services (a packet capture).
+    #[serde(default)]
+    pub companions: Vec<Companion>,
+    /// Commands run after the test's services stopped and before judging, each with its
+    /// standard output written to a file the judge reads (decoding a capture).
+    #[serde(default)]
+    pub analyses: Vec<Analysis>,
+}
+
+/// A process that runs beside a service for the length of the test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Companion {
+    /// A short name; its output goes to `NAME.stdout.log` and `NAME.stderr.log` in the
+    /// service's output directory.
+    pub name: String,
+    /// What to run.
+    pub command: CommandSpec,
+    /// How to know it is ready, before the service starts.
+    pub ready: Readiness,
+}
+
+/// A command whose standard output the judge reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// What to run.
+    pub command: CommandSpec,
+    /// Where its standard output goes (its standard error goes beside, with `.err`).
+    pub output: PathBuf,
 }
 
 fn started() -> Readiness {
@@ -191,6 +220,8 @@ impl ServicePlan {
             random_files: Vec::new(),
             directories: Vec::new(),
             requires: Vec::new(),
+            companions: Vec::new(),
+            analyses: Vec::new(),
         }
     }
 }

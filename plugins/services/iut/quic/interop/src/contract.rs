@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, RandomFile, Readiness, Requirement, ServiceAddress, ServicePlan,
-    ServiceRequest, Transport,
+    Analysis, ArtifactSpec, CommandSpec, Companion, RandomFile, Readiness, Requirement,
+    ServiceAddress, ServicePlan, ServiceRequest, Transport,
 };
 
 use crate::testcase::TestCase;
+use crate::wire::FIELDS;
 
 /// How a stack's endpoint program is started, before the contract's variables are
 /// added, and what it needs installed.
@@ -68,6 +69,78 @@ pub fn request_urls(
         .map(|file| format!("{base}/{}", file.name))
         .collect();
     Ok((server.address.clone(), urls))
+}
+
+/// Where the client's capture of its connection to the server goes.
+pub fn capture_path(request: &ServiceRequest) -> PathBuf {
+    request.artifacts_dir.join("capture.pcap")
+}
+
+/// Where tshark's decoding of the capture goes, for the wire checks.
+pub fn wire_path(request: &ServiceRequest) -> PathBuf {
+    request.artifacts_dir.join("wire.tsv")
+}
+
+fn tool(path: &str, package: &str) -> Requirement {
+    Requirement {
+        path: PathBuf::from(path),
+        what: format!("{path}, to capture and decode the test's traffic for the wire checks"),
+        how_to_get: format!("apt-get install {package} (scripts/install-system-packages does)"),
+    }
+}
+
+/// A capture of the UDP traffic to and from the server's port on loopback, started
+/// before the client and stopped after the test.
+fn capture(request: &ServiceRequest, server: &ServiceAddress) -> Companion {
+    // tcpdump says "listening on" only once the capture is live and filtered, so the
+    // client's first packet is never missed; immediate mode and -U hand over and write
+    // every packet as it comes, so a capture stopped right after a short test is whole.
+    let command = CommandSpec::new(
+        "/usr/bin/tcpdump",
+        [
+            "-i".to_owned(),
+            "lo".to_owned(),
+            "--immediate-mode".to_owned(),
+            "-U".to_owned(),
+            "-w".to_owned(),
+            capture_path(request).display().to_string(),
+            "udp".to_owned(),
+            "port".to_owned(),
+            server.port.to_string(),
+        ],
+    );
+    Companion {
+        name: "capture".to_owned(),
+        command,
+        ready: Readiness::LogLine {
+            contains: "listening on".to_owned(),
+        },
+    }
+}
+
+/// tshark decoding the capture with the client's key log into the wire checks' fields.
+fn decode(request: &ServiceRequest) -> Analysis {
+    let mut args = vec![
+        "-r".to_owned(),
+        capture_path(request).display().to_string(),
+        "-o".to_owned(),
+        format!("tls.keylog_file:{}", keylog_path(request).display()),
+        "-Y".to_owned(),
+        "quic".to_owned(),
+        "-T".to_owned(),
+        "fields".to_owned(),
+        "-E".to_owned(),
+        "separator=/t".to_owned(),
+        "-E".to_owned(),
+        "aggregator=,".to_owned(),
+    ];
+    for field in FIELDS {
+        args.extend(["-e".to_owned(), field.to_owned()]);
+    }
+    Analysis {
+        command: CommandSpec::new("/usr/bin/tshark", args),
+        output: wire_path(request),
+    }
 }
 
 /// The contract's variables every role gets, and the artifacts they name.
@@ -155,7 +228,7 @@ pub fn client_plan(
     request: &ServiceRequest,
     endpoint: Endpoint,
 ) -> Result<ServicePlan, PluginError> {
-    let (_, requests) = request_urls(request)?;
+    let (server, requests) = request_urls(request)?;
     let (_, name) = test_case(request);
     let (mut command, artifacts) = common(request, endpoint.command, &name);
     command
@@ -167,15 +240,33 @@ pub fn client_plan(
             .display()
             .to_string(),
     );
+    let mut artifacts = artifacts;
+    artifacts.extend([
+        ArtifactSpec {
+            name: "capture".to_owned(),
+            path: capture_path(request),
+        },
+        ArtifactSpec {
+            name: "wire".to_owned(),
+            path: wire_path(request),
+        },
+    ]);
+    let mut requires = endpoint.requires;
+    requires.extend([
+        tool("/usr/bin/tcpdump", "tcpdump"),
+        tool("/usr/bin/tshark", "tshark"),
+    ]);
     Ok(ServicePlan {
         decides: true,
         artifacts,
         tls: true,
+        companions: vec![capture(request, &server)],
+        analyses: vec![decode(request)],
         directories: vec![
             qlog_directory(request),
             downloads_directory(&request.output_dir),
         ],
-        requires: endpoint.requires,
+        requires,
         ..ServicePlan::new(command)
     })
 }

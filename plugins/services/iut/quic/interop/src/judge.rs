@@ -8,8 +8,9 @@ use std::path::Path;
 
 use panther_plugin_api::model::{Role, ServiceOutcome, Verdict, VerdictStatus};
 
-use crate::contract::{downloads_directory, served_directory};
+use crate::contract::{downloads_directory, served_directory, wire_path};
 use crate::testcase::TestCase;
+use crate::wire::Wire;
 
 /// The exit code an endpoint uses for "test case not supported".
 const UNSUPPORTED: i32 = 127;
@@ -103,15 +104,26 @@ fn compare_downloads(outcome: &ServiceOutcome) -> Verdict {
         if let Err(problem) = same_file(&served.join(&file.name), &downloaded.join(&file.name)) {
             return Verdict::new(VerdictStatus::Fail, format!("{}: {problem}", file.name));
         }
-        bytes += file.size;
+        bytes += std::fs::metadata(downloaded.join(&file.name)).map_or(0, |m| m.len());
     }
-    let mut verdict = Verdict::new(
-        VerdictStatus::Pass,
-        format!(
-            "{} file(s), {bytes} bytes, identical to what the server served",
-            files.len()
-        ),
+    let transferred = format!(
+        "{} file(s), {bytes} bytes, identical to what the server served",
+        files.len()
     );
+    let mut verdict = match Wire::read(&wire_path(request)).and_then(|wire| wire.check(case)) {
+        Ok(seen) => Verdict::new(
+            VerdictStatus::Pass,
+            format!("{transferred}; on the wire: {seen}"),
+        ),
+        Err(problem) if problem.starts_with("the capture") => Verdict::new(
+            VerdictStatus::Error,
+            format!("{transferred}, but the wire check could not run: {problem}"),
+        ),
+        Err(problem) => Verdict::new(
+            VerdictStatus::Fail,
+            format!("{transferred}, but on the wire: {problem}"),
+        ),
+    };
     verdict
         .metrics
         .insert("files".to_owned(), files.len().into());
@@ -212,12 +224,38 @@ mod tests {
         }
     }
 
+    /// tshark's decoding of one plain handshake.
+    const ONE_HANDSHAKE: &str = "0\t0\t1\t0x1301\t\t6\n0,2\t0\t2,8,11,20\t0x1301\t\t3\n";
+
     #[test]
-    fn identical_downloads_pass() {
+    fn identical_downloads_and_a_right_wire_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        files(dir.path(), b"abcdef", Some(b"abcdef"));
+        std::fs::create_dir_all(dir.path().join("client/artifacts")).unwrap();
+        std::fs::write(dir.path().join("client/artifacts/wire.tsv"), ONE_HANDSHAKE).unwrap();
+        let verdict = judge(&outcome(dir.path(), 0));
+        assert_eq!(verdict.status, VerdictStatus::Pass, "{}", verdict.reason);
+        assert!(verdict.reason.contains("6 bytes"), "{}", verdict.reason);
+        assert!(
+            verdict.reason.ends_with("on the wire: 1 handshake(s)"),
+            "{}",
+            verdict.reason
+        );
+    }
+
+    #[test]
+    fn without_a_decoded_capture_the_wire_check_says_why_it_could_not_run() {
         let dir = tempfile::tempdir().unwrap();
         files(dir.path(), b"abcdef", Some(b"abcdef"));
         let verdict = judge(&outcome(dir.path(), 0));
-        assert_eq!(verdict.status, VerdictStatus::Pass, "{}", verdict.reason);
+        assert_eq!(verdict.status, VerdictStatus::Error);
+        assert!(
+            verdict
+                .reason
+                .contains("the wire check could not run: the capture was not decoded"),
+            "{}",
+            verdict.reason
+        );
     }
 
     #[test]

@@ -7,10 +7,12 @@
 mod contract;
 mod judge;
 mod testcase;
+mod wire;
 
 pub use contract::{
-    Endpoint, client_plan, downloads_directory, keylog_path, qlog_directory, request_urls,
-    served_directory, server_plan, socket_address, test_case,
+    Endpoint, capture_path, client_plan, downloads_directory, keylog_path, qlog_directory,
+    request_urls, served_directory, server_plan, socket_address, test_case, wire_path,
 };
 pub use judge::judge;
 pub use testcase::{TestCase, TestFile};
+pub use wire::Wire;
