@@ -273,6 +273,10 @@ min_delay_ms = 5
 
     let output = run(&sandbox, &file, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(
+        results(&sandbox)["matrices"]["minip: short"]["ping_pong"]["ping_pong"],
+        "passed"
+    );
     let summary = std::fs::read_to_string(run_directory(&sandbox).join("summary.md")).unwrap();
     assert!(summary.contains("## minip: short"), "{summary}");
     assert!(

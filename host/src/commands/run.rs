@@ -196,6 +196,7 @@ pub fn run(context: &Context, file: &Path, options: &RunOptions<'_>) -> anyhow::
         state: RunState::Running,
         planned: prepared.plan.tests.len(),
         tests: Vec::new(),
+        matrices: Default::default(),
     };
     let progress = Progress::new(prepared.plan.tests.len(), options.quiet);
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -130,6 +130,8 @@ pub struct RunResults {
     pub planned: usize,
     /// The test iterations that ended, in plan order.
     pub tests: Vec<TestResult>,
+    /// For matrix runs, the client x server table of each matrix and test case.
+    pub matrices: std::collections::BTreeMap<String, super::Grid>,
 }
 
 /// The current time as RFC 3339, to the second.

@@ -2,6 +2,8 @@
 //! table for matrix runs) and a few lines on the terminal.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use super::matrix::table_title;
 use std::fmt::Write;
 
 use super::results::{RunResults, TestResult, TestStatus};
@@ -69,36 +71,12 @@ pub fn markdown(results: &RunResults) -> String {
 }
 
 /// One client x server table per matrix and test case: rows are clients, columns
-/// servers; a cell shows the worst status over iterations and links to the outputs.
+/// servers; a cell shows the worst status over iterations and links to its outputs.
 fn matrix_tables(results: &RunResults) -> String {
-    let mut grids: BTreeMap<(String, String), Vec<&TestResult>> = BTreeMap::new();
-    for test in &results.tests {
-        if let Some(cell) = &test.cell {
-            let case = cell.test_case.clone().unwrap_or_default();
-            grids
-                .entry((cell.matrix.clone(), case))
-                .or_default()
-                .push(test);
-        }
-    }
     let mut text = String::new();
-    for ((matrix, case), tests) in grids {
-        let servers: BTreeSet<&str> = tests
-            .iter()
-            .filter_map(|t| t.cell.as_ref())
-            .map(|c| c.server.as_str())
-            .collect();
-        let clients: BTreeSet<&str> = tests
-            .iter()
-            .filter_map(|t| t.cell.as_ref())
-            .map(|c| c.client.as_str())
-            .collect();
-        let title = if case.is_empty() {
-            matrix.clone()
-        } else {
-            format!("{matrix}: {case}")
-        };
-        let _ = writeln!(text, "\n## {}\n", escape(&title));
+    for (title, grid) in &results.matrices {
+        let servers: BTreeSet<&String> = grid.values().flat_map(|row| row.keys()).collect();
+        let _ = writeln!(text, "\n## {}\n", escape(title));
         let _ = write!(text, "| client \\ server |");
         for server in &servers {
             let _ = write!(text, " {server} |");
@@ -108,44 +86,37 @@ fn matrix_tables(results: &RunResults) -> String {
             text.push_str("---|");
         }
         text.push('\n');
-        for client in &clients {
+        for (client, row) in grid {
             let _ = write!(text, "| **{client}** |");
             for server in &servers {
-                let cell = tests
+                let Some(status) = row.get(*server) else {
+                    text.push_str(" |");
+                    continue;
+                };
+                let outputs = results
+                    .tests
                     .iter()
-                    .filter(|t| {
-                        t.cell
-                            .as_ref()
-                            .is_some_and(|c| c.client == *client && c.server == *server)
+                    .find(|t| {
+                        t.status == *status
+                            && t.cell.as_ref().is_some_and(|c| {
+                                &c.client == client
+                                    && &c.server == *server
+                                    && table_title(c) == *title
+                            })
                     })
-                    .max_by_key(|t| severity(t.status));
-                match cell {
-                    Some(t) => {
-                        let _ = write!(
-                            text,
-                            " [{} {}]({}) |",
-                            mark(t.status),
-                            t.status.as_str(),
-                            t.directory.display()
-                        );
-                    }
-                    None => text.push_str(" |"),
-                }
+                    .map(|t| t.directory.display().to_string())
+                    .unwrap_or_default();
+                let _ = write!(
+                    text,
+                    " [{} {}]({outputs}) |",
+                    mark(*status),
+                    status.as_str()
+                );
             }
             text.push('\n');
         }
     }
     text
-}
-
-fn severity(status: TestStatus) -> u8 {
-    match status {
-        TestStatus::Passed => 0,
-        TestStatus::Unsupported => 1,
-        TestStatus::Interrupted => 2,
-        TestStatus::Error => 3,
-        TestStatus::Failed => 4,
-    }
 }
 
 fn escape(text: &str) -> String {

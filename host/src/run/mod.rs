@@ -22,7 +22,9 @@ pub use test_run::{Ending, Execution, describe_exit};
 use crate::components::Components;
 use crate::judge::judge;
 use crate::plan::{RunPlan, TestPlan};
-use crate::report::{RunResults, RunState, TestResult, junit_xml, markdown, now_rfc3339};
+use crate::report::{
+    RunResults, RunState, TestResult, junit_xml, markdown, matrix_tables, now_rfc3339,
+};
 
 /// Results as they come in, and where to write them.
 struct Collector {
@@ -35,6 +37,7 @@ impl Collector {
     fn record(&mut self, index: usize, result: TestResult) {
         self.slots[index] = Some(result);
         self.results.tests = self.slots.iter().flatten().cloned().collect();
+        self.results.matrices = matrix_tables(&self.results.tests);
         self.write();
     }
 

@@ -1,0 +1,50 @@
+//! The client x server table of each matrix and test case, as results.json and
+//! summary.md show it: a cell holds the worst status over the test's iterations.
+
+use std::collections::BTreeMap;
+
+use super::results::{TestResult, TestStatus};
+use crate::experiment::MatrixCell;
+
+/// Status by client, then by server.
+pub type Grid = BTreeMap<String, BTreeMap<String, TestStatus>>;
+
+/// How bad a status is, to keep the worst of several iterations.
+fn severity(status: TestStatus) -> u8 {
+    match status {
+        TestStatus::Passed => 0,
+        TestStatus::Unsupported => 1,
+        TestStatus::Interrupted => 2,
+        TestStatus::Error => 3,
+        TestStatus::Failed => 4,
+    }
+}
+
+/// The name of the table a matrix cell belongs to: `"MATRIX"` or `"MATRIX: CASE"`.
+pub fn table_title(cell: &MatrixCell) -> String {
+    match &cell.test_case {
+        Some(case) => format!("{}: {case}", cell.matrix),
+        None => cell.matrix.clone(),
+    }
+}
+
+/// One grid per matrix and test case, keyed `"MATRIX"` or `"MATRIX: CASE"`.
+pub fn matrix_tables(tests: &[TestResult]) -> BTreeMap<String, Grid> {
+    let mut tables: BTreeMap<String, Grid> = BTreeMap::new();
+    for test in tests {
+        let Some(cell) = &test.cell else {
+            continue;
+        };
+        let slot = tables
+            .entry(table_title(cell))
+            .or_default()
+            .entry(cell.client.clone())
+            .or_default()
+            .entry(cell.server.clone())
+            .or_insert(test.status);
+        if severity(test.status) > severity(*slot) {
+            *slot = test.status;
+        }
+    }
+    tables
+}
