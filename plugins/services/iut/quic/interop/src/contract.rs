@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
-    Analysis, ArtifactSpec, CommandSpec, Companion, RandomFile, Readiness, Requirement,
+    Analysis, ArtifactSpec, CommandSpec, Companion, RandomFile, Readiness, Requirement, Role,
     ServiceAddress, ServicePlan, ServiceRequest, Transport,
 };
 
@@ -269,4 +269,12 @@ pub fn client_plan(
         requires,
         ..ServicePlan::new(command)
     })
+}
+
+/// The plan of a stack whose one endpoint program plays either role.
+pub fn plan(request: &ServiceRequest, endpoint: Endpoint) -> Result<ServicePlan, PluginError> {
+    match request.role {
+        Role::Server => Ok(server_plan(request, endpoint)),
+        Role::Client => client_plan(request, endpoint),
+    }
 }

@@ -10,7 +10,7 @@ mod testcase;
 mod wire;
 
 pub use contract::{
-    Endpoint, capture_path, client_plan, downloads_directory, keylog_path, qlog_directory,
+    Endpoint, capture_path, client_plan, downloads_directory, keylog_path, plan, qlog_directory,
     request_urls, served_directory, server_plan, socket_address, test_case, wire_path,
 };
 pub use judge::judge;

@@ -9,7 +9,7 @@ use panther_plugin_api::model::{
     Verdict,
 };
 use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_config};
-use panther_quic_interop::{Endpoint, client_plan, judge, server_plan};
+use panther_quic_interop::{Endpoint, judge, plan};
 use serde::Deserialize;
 
 /// The plugin's `config` table.
@@ -67,11 +67,7 @@ impl ServiceManager for Quinn {
     }
 
     fn plan(&self, request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
-        let endpoint = Self::endpoint(request)?;
-        match request.role {
-            Role::Server => Ok(server_plan(request, endpoint)),
-            Role::Client => client_plan(request, endpoint),
-        }
+        plan(request, Self::endpoint(request)?)
     }
 
     fn judge(&self, outcome: &ServiceOutcome) -> Result<Verdict, PluginError> {
