@@ -11,7 +11,7 @@ use super::plugins::Context;
 use crate::experiment::model::experiment_schema;
 use crate::plan::{RunPlan, ServiceLaunch};
 use crate::report::{RunResults, RunState, TestStatus, now_rfc3339, terminal};
-use crate::run::{Progress, run_plan, shown};
+use crate::run::{Progress, describe_readiness, run_plan, shown};
 
 /// The exit code of an interrupted run (128 + SIGINT), as shells expect.
 const INTERRUPTED: u8 = 130;
@@ -55,7 +55,7 @@ fn describe_service(text: &mut String, position: usize, service: &ServiceLaunch)
         service.name,
         service.implementation,
         service.role,
-        readiness_text(service)
+        describe_readiness(service.ready())
     );
     for companion in &service.plan.companions {
         let _ = writeln!(
@@ -98,18 +98,6 @@ fn describe_service(text: &mut String, position: usize, service: &ServiceLaunch)
         .collect();
     if !artifacts.is_empty() {
         let _ = writeln!(text, "     produces {}", artifacts.join(", "));
-    }
-}
-
-fn readiness_text(service: &ServiceLaunch) -> String {
-    use panther_plugin_api::model::Readiness;
-    match service.ready() {
-        Readiness::Started => "started".to_owned(),
-        Readiness::Delay { ms } => format!("{ms} ms after start"),
-        Readiness::Port { port, transport } => format!("{transport:?} port {port} is open")
-            .replace("Udp", "UDP")
-            .replace("Tcp", "TCP"),
-        Readiness::LogLine { contains } => format!("its output contains {contains:?}"),
     }
 }
 

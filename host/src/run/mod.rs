@@ -17,6 +17,7 @@ use tokio::task::JoinSet;
 
 pub use process::shown;
 pub use progress::Progress;
+pub use readiness::describe_readiness;
 pub use test_run::{Ending, Execution, describe_exit};
 
 use crate::components::Components;

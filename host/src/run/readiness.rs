@@ -37,6 +37,22 @@ fn table_has_port(table: &str, port: u16, state: Option<&str>) -> bool {
     })
 }
 
+/// A readiness condition in words, for plans and messages ("UDP port 20001 is open").
+pub fn describe_readiness(ready: &Readiness) -> String {
+    match ready {
+        Readiness::Started => "it has started".to_owned(),
+        Readiness::Delay { ms } => format!("{ms} ms have passed since it started"),
+        Readiness::Port { port, transport } => {
+            let name = match transport {
+                Transport::Udp => "UDP",
+                Transport::Tcp => "TCP",
+            };
+            format!("{name} port {port} is open")
+        }
+        Readiness::LogLine { contains } => format!("its output contains {contains:?}"),
+    }
+}
+
 /// Follows one output file, reading only what was added since the last look.
 #[derive(Debug, Default)]
 struct Follower {
@@ -97,20 +113,9 @@ impl ReadinessCheck {
         }
     }
 
-    /// A short description for messages ("UDP port 20001 bound").
+    /// What is waited for, for messages ("UDP port 20001 is open").
     pub fn describe(&self) -> String {
-        match &self.ready {
-            Readiness::Started => "started".to_owned(),
-            Readiness::Delay { ms } => format!("{ms} ms after start"),
-            Readiness::Port { port, transport } => {
-                let name = match transport {
-                    Transport::Udp => "UDP",
-                    Transport::Tcp => "TCP",
-                };
-                format!("{name} port {port} open")
-            }
-            Readiness::LogLine { contains } => format!("output contains {contains:?}"),
-        }
+        describe_readiness(&self.ready)
     }
 }
 

@@ -263,14 +263,14 @@ async fn wait_until_ready(
     while !check.is_ready(process.pid(), stdout, stderr) {
         if let Some(exit) = process.try_exit() {
             return Err(NotReady::Failed(format!(
-                "exited ({}) before it was ready ({})",
+                "exited ({}) before it was ready (waiting until {})",
                 describe_exit(&exit),
                 check.describe()
             )));
         }
         if Instant::now() >= deadline {
             return Err(NotReady::Failed(format!(
-                "not ready after {} s (waiting for {})",
+                "not ready after {} s (waiting until {})",
                 started.elapsed().as_secs_f64().round(),
                 check.describe()
             )));
