@@ -152,6 +152,7 @@ fn main() {
         protocol: "quic".into(),
         protocol_version: None,
         test_case: Some("handshake".into()),
+        network: "localhost".to_owned(),
         config: serde_json::json!({}),
         address: ServiceAddress {
             host: "127.0.0.1".into(),

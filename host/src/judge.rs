@@ -8,7 +8,7 @@ use panther_plugin_api::model::{
 };
 
 use crate::components::Components;
-use crate::plan::{ServiceLaunch, TestPlan};
+use crate::plan::{NotRun, NotRunStatus, ServiceLaunch, TestPlan};
 use crate::report::{FindingResult, ServiceResult, TestResult, TestStatus};
 use crate::run::{Ending, Execution};
 
@@ -131,6 +131,53 @@ pub fn judge(
         reason,
         duration_ms: milliseconds(execution.duration),
         services_ms: milliseconds(execution.services_span),
+        directory: relative(&plan.directory, run_directory),
+        cell: plan.cell.clone(),
+        services,
+    }
+}
+
+/// The record of a test iteration that was not run: the service that cannot run is
+/// unsupported or skipped with the reason, the others skipped because of it.
+pub fn not_run(plan: &TestPlan, why: &NotRun, run_directory: &Path) -> TestResult {
+    let (status, verdict) = match why.status {
+        NotRunStatus::Unsupported => (TestStatus::Unsupported, VerdictStatus::Unsupported),
+        NotRunStatus::Skipped => (TestStatus::Skipped, VerdictStatus::Skipped),
+    };
+    let services = plan
+        .services
+        .iter()
+        .map(|launch| {
+            let verdict = if launch.name == why.service {
+                Verdict::new(verdict, why.reason.clone())
+            } else {
+                Verdict::new(
+                    VerdictStatus::Skipped,
+                    format!("not run, because of {}", why.service),
+                )
+            };
+            ServiceResult {
+                name: launch.name.clone(),
+                implementation: launch.implementation.clone(),
+                role: launch.role,
+                verdict,
+                exit: None,
+                runtime_ms: None,
+                stdout: relative(&launch.stdout, run_directory),
+                stderr: relative(&launch.stderr, run_directory),
+                artifacts: Vec::new(),
+                findings: Vec::new(),
+            }
+        })
+        .collect();
+    TestResult {
+        name: plan.name.clone(),
+        iteration: plan.iteration,
+        iterations: plan.iterations,
+        status,
+        reason: why.reason.clone(),
+        duration_ms: 0,
+        services_ms: 0,
         directory: relative(&plan.directory, run_directory),
         cell: plan.cell.clone(),
         services,

@@ -116,6 +116,9 @@ fn plan_text(plan: &RunPlan) -> String {
             test.network
         );
         let _ = writeln!(text, "  outputs in {}", test.directory.display());
+        if let Some(why) = &test.not_run {
+            let _ = writeln!(text, "  not run ({}): {}", why.status.as_str(), why.reason);
+        }
         for file in &test.deployment.files {
             let _ = writeln!(text, "  writes {}", file.path.display());
         }

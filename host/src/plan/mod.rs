@@ -5,7 +5,7 @@ mod planner;
 mod ports;
 mod preflight;
 
-pub use model::{RunPlan, ServiceLaunch, TestPlan, Wrapping};
+pub use model::{NotRun, NotRunStatus, RunPlan, ServiceLaunch, TestPlan, Wrapping};
 pub use planner::{plan_run, slug};
 pub use ports::PortAllocator;
 pub use preflight::{check_programs, find_program};

@@ -46,6 +46,42 @@ pub struct TestPlan {
     pub services: Vec<ServiceLaunch>,
     /// The matrix cell this test came from.
     pub cell: Option<MatrixCell>,
+    /// Why the test will not run, when it will not: it is then recorded without
+    /// starting anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_run: Option<NotRun>,
+}
+
+/// Why a planned test is recorded without running.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotRun {
+    /// Whether it is unsupported or skipped.
+    pub status: NotRunStatus,
+    /// The service that cannot run.
+    pub service: String,
+    /// Why, as the test's reason: the service, and for a skip what is missing and
+    /// where it was looked for.
+    pub reason: String,
+}
+
+/// The two reasons a test is not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotRunStatus {
+    /// A service cannot play this test (a test case its program lacks).
+    Unsupported,
+    /// Something a service needs is not installed (a stack the user has not built).
+    Skipped,
+}
+
+impl NotRunStatus {
+    /// The status as users read it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unsupported => "unsupported",
+            Self::Skipped => "skipped",
+        }
+    }
 }
 
 /// An execution environment's wrapping of one service.

@@ -12,6 +12,7 @@ use panther_plugin_api::model::{
 
 use super::model::{RunPlan, ServiceLaunch, TestPlan, Wrapping};
 use super::ports::PortAllocator;
+use super::preflight::not_run;
 use crate::components::Components;
 use crate::error::InputError;
 use crate::experiment::{ServiceDefinition, TestDefinition};
@@ -131,8 +132,9 @@ impl Context<'_> {
             timeout: self.test.timeout,
             network: self.test.network.plugin.clone(),
             deployment,
-            services,
             cell: self.test.cell.clone(),
+            not_run: not_run(&services),
+            services,
         })
     }
 
@@ -172,6 +174,7 @@ impl Context<'_> {
             protocol: service.protocol.clone(),
             protocol_version: service.version.clone(),
             test_case: self.test.test_case.clone(),
+            network: self.test.network.plugin.clone(),
             config: service.config.clone(),
             address: addresses[&service.name].clone(),
             target: service.target.clone(),

@@ -1,11 +1,13 @@
-//! Checks, before anything runs, that every program a plan starts can be found.
+//! Checks, before anything runs, that every program a plan starts can be found, and
+//! which tests cannot run at all (unsupported, or missing what a user may not have
+//! built).
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use panther_plugin_api::model::{CommandSpec, Requirement};
 
-use super::model::{RunPlan, ServiceLaunch};
+use super::model::{NotRun, NotRunStatus, RunPlan, ServiceLaunch};
 use crate::error::InputError;
 
 fn is_executable(path: &Path) -> bool {
@@ -66,6 +68,39 @@ fn missing_requirement(
     })
 }
 
+/// Why a test with these services will not run: a service that cannot play it, or
+/// else one missing something it may be skipped without.
+pub fn not_run(services: &[ServiceLaunch]) -> Option<NotRun> {
+    let unsupported = services.iter().find_map(|service| {
+        service.plan.unsupported.as_ref().map(|reason| NotRun {
+            status: NotRunStatus::Unsupported,
+            service: service.name.clone(),
+            reason: format!("{} ({}): {reason}", service.name, service.implementation),
+        })
+    });
+    unsupported.or_else(|| {
+        services.iter().find_map(|service| {
+            service
+                .plan
+                .skip_without
+                .iter()
+                .find(|r| !r.path.exists())
+                .map(|missing| NotRun {
+                    status: NotRunStatus::Skipped,
+                    service: service.name.clone(),
+                    reason: format!(
+                        "not run: {} ({}) needs {}, missing at {}; {}",
+                        service.name,
+                        service.implementation,
+                        missing.what,
+                        missing.path.display(),
+                        missing.how_to_get
+                    ),
+                })
+        })
+    })
+}
+
 /// Every problem with one service: its unmet requirements, or else its missing programs
 /// (a missing requirement usually explains the missing program better).
 fn service_problems(test: &str, service: &ServiceLaunch) -> Vec<String> {
@@ -102,11 +137,12 @@ fn service_problems(test: &str, service: &ServiceLaunch) -> Vec<String> {
         .collect()
 }
 
-/// Refuses the plan when something a service requires is missing (with how to get
-/// it), or a program it starts cannot be found (with where it was looked for).
+/// Refuses the plan when something a service of a test that will run requires is
+/// missing (with how to get it), or a program it starts cannot be found (with where it
+/// was looked for).
 pub fn check_programs(plan: &RunPlan) -> Result<(), InputError> {
     let mut problems: Vec<String> = Vec::new();
-    for test in &plan.tests {
+    for test in plan.tests.iter().filter(|t| t.not_run.is_none()) {
         let setup = test.deployment.setup.iter().filter_map(|command| {
             missing_program(
                 &test.name,

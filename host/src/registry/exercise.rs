@@ -55,6 +55,7 @@ fn sample_request(manifest: &Manifest, role: Role, plugin_dir: &Path) -> Service
         protocol: manifest.protocols.first().cloned().unwrap_or_default(),
         protocol_version: None,
         test_case: None,
+        network: "localhost".to_owned(),
         config: serde_json::json!({}),
         address: address(if role == Role::Server { 4443 } else { 4444 }),
         target: (role == Role::Client).then(|| other.to_owned()),

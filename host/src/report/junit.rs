@@ -16,7 +16,7 @@ pub fn junit_xml(results: &RunResults) -> Result<String, quick_junit::SerializeE
             TestStatus::Error | TestStatus::Interrupted => {
                 TestCaseStatus::non_success(NonSuccessKind::Error)
             }
-            TestStatus::Unsupported => TestCaseStatus::skipped(),
+            TestStatus::Unsupported | TestStatus::Skipped => TestCaseStatus::skipped(),
         };
         if test.status != TestStatus::Passed {
             status.set_message(format!("{}: {}", test.status.as_str(), test.reason));

@@ -14,9 +14,10 @@ fn severity(status: TestStatus) -> u8 {
     match status {
         TestStatus::Passed => 0,
         TestStatus::Unsupported => 1,
-        TestStatus::Interrupted => 2,
-        TestStatus::Error => 3,
-        TestStatus::Failed => 4,
+        TestStatus::Skipped => 2,
+        TestStatus::Interrupted => 3,
+        TestStatus::Error => 4,
+        TestStatus::Failed => 5,
     }
 }
 

@@ -31,6 +31,8 @@ pub enum TestStatus {
     Failed,
     /// A service does not support the test case.
     Unsupported,
+    /// It was not run: something a service needs is not installed.
+    Skipped,
     /// The test could not be judged (setup failed, a plugin erred).
     Error,
     /// The run was interrupted while this test ran.
@@ -44,6 +46,7 @@ impl TestStatus {
             Self::Passed => "passed",
             Self::Failed => "failed",
             Self::Unsupported => "unsupported",
+            Self::Skipped => "skipped",
             Self::Error => "error",
             Self::Interrupted => "interrupted",
         }

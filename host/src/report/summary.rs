@@ -13,6 +13,7 @@ fn mark(status: TestStatus) -> &'static str {
         TestStatus::Passed => "✅",
         TestStatus::Failed => "❌",
         TestStatus::Unsupported => "➖",
+        TestStatus::Skipped => "⏭",
         TestStatus::Error => "⚠️",
         TestStatus::Interrupted => "⏹",
     }
@@ -24,7 +25,14 @@ pub fn counts(results: &RunResults) -> String {
     for test in &results.tests {
         *counts.entry(test.status.as_str()).or_default() += 1;
     }
-    let order = ["passed", "failed", "unsupported", "error", "interrupted"];
+    let order = [
+        "passed",
+        "failed",
+        "unsupported",
+        "skipped",
+        "error",
+        "interrupted",
+    ];
     let parts: Vec<String> = order
         .iter()
         .filter_map(|s| counts.get(s).map(|n| format!("{n} {s}")))

@@ -21,7 +21,7 @@ pub use readiness::describe_readiness;
 pub use test_run::{Ending, Execution, describe_exit};
 
 use crate::components::Components;
-use crate::judge::judge;
+use crate::judge::{judge, not_run};
 use crate::plan::{RunPlan, TestPlan};
 use crate::report::{
     RunResults, RunState, TestResult, junit_xml, markdown, matrix_tables, now_rfc3339,
@@ -149,6 +149,15 @@ async fn run_one(
     run_directory: &std::path::Path,
     cancel: &mut watch::Receiver<bool>,
 ) -> TestResult {
+    if let Some(why) = &test.not_run {
+        // The summary links every test to its directory: this one holds why it did not run.
+        let written = std::fs::create_dir_all(&test.directory)
+            .and_then(|()| std::fs::write(test.directory.join("not-run.txt"), &why.reason));
+        if let Err(error) = written {
+            tracing::warn!("{}: cannot write not-run.txt: {error}", test.name);
+        }
+        return not_run(test, why, run_directory);
+    }
     let execution = test_run::execute(test, cancel).await;
     judge(test, &execution, components, run_directory)
 }

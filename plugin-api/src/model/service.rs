@@ -22,6 +22,9 @@ pub struct ServiceRequest {
     /// The test case (`handshake`, `transfer`...), when the test names one.
     #[serde(default)]
     pub test_case: Option<String>,
+    /// The network environment plugin the test runs in (`localhost`, `shadow`...).
+    #[serde(default)]
+    pub network: String,
     /// The service's own `config` table, already checked against the plugin's schema.
     #[serde(default)]
     pub config: serde_json::Value,
@@ -167,9 +170,19 @@ pub struct ServicePlan {
     /// their own output directories).
     #[serde(default)]
     pub directories: Vec<PathBuf>,
-    /// What must be installed; checked before anything runs.
+    /// What must be installed; checked before anything runs, and the run refused
+    /// when something is missing.
     #[serde(default)]
     pub requires: Vec<Requirement>,
+    /// What the service needs that a user may not have built (a stack no package
+    /// provides): when something is missing, the test is skipped, with why, instead of
+    /// the run being refused.
+    #[serde(default)]
+    pub skip_without: Vec<Requirement>,
+    /// Why the service cannot play this test at all (a test case its program lacks):
+    /// the test is then recorded as unsupported without running.
+    #[serde(default)]
+    pub unsupported: Option<String>,
     /// Processes started before the service and its preparation, each once ready, and
     /// stopped after the test's services (a packet capture).
     #[serde(default)]
@@ -220,6 +233,8 @@ impl ServicePlan {
             random_files: Vec::new(),
             directories: Vec::new(),
             requires: Vec::new(),
+            skip_without: Vec::new(),
+            unsupported: None,
             companions: Vec::new(),
             analyses: Vec::new(),
         }
@@ -265,6 +280,8 @@ pub enum VerdictStatus {
     Unsupported,
     /// Nothing could be judged (it could not run, its output is missing).
     Error,
+    /// It was not run: something it needs is not installed.
+    Skipped,
 }
 
 /// A service manager's judgement of a finished service.

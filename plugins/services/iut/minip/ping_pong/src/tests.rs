@@ -25,6 +25,7 @@ fn request(role: Role, config: Value, artifacts_dir: &Path) -> ServiceRequest {
         protocol: "minip".to_owned(),
         protocol_version: None,
         test_case: None,
+        network: "localhost".to_owned(),
         config,
         address: ServiceAddress {
             host: "10.0.0.1".to_owned(),

@@ -5,6 +5,9 @@
 //! for byte. Each stack's plugin adds only how its program is started.
 
 mod contract;
+mod external;
+#[cfg(any(test, feature = "golden"))]
+pub mod golden;
 mod judge;
 mod testcase;
 mod wire;
@@ -13,6 +16,7 @@ pub use contract::{
     Endpoint, capture_path, client_plan, downloads_directory, keylog_path, plan, qlog_directory,
     request_urls, served_directory, server_plan, socket_address, test_case, wire_path,
 };
+pub use external::{unsupported_case, user_built};
 pub use judge::judge;
 pub use testcase::{TestCase, TestFile};
 pub use wire::Wire;
