@@ -1,0 +1,120 @@
+//! The picoquic_shadow plugin's plans, checked against the golden file and for what
+//! Shadow changes.
+
+use std::path::{Path, PathBuf};
+
+use panther_plugin_api::ServiceManager;
+use panther_plugin_api::model::Role;
+use panther_quic_interop::golden::{assert_golden, render, request_in};
+use panther_quic_interop::{TestCase, capture_path};
+
+use crate::PicoquicShadow;
+
+#[test]
+fn plans_match_the_golden_file() {
+    assert_golden(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/plans.txt"),
+        &render("shadow", |request| PicoquicShadow.plan(request)),
+    );
+}
+
+#[test]
+fn a_request_outside_shadow_is_refused_naming_both_networks() {
+    for role in [Role::Server, Role::Client] {
+        let error = PicoquicShadow
+            .plan(&request_in(role, "handshake", "localhost"))
+            .unwrap_err();
+        let message = error.message();
+        assert!(message.contains("'localhost'"), "{message}");
+        assert!(message.contains("'shadow'"), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+    }
+}
+
+#[test]
+fn the_client_has_no_capture_companion_but_decodes_the_capture_shadow_writes() {
+    for case in TestCase::ALL {
+        let client = request_in(Role::Client, case.name(), "shadow");
+        let plan = PicoquicShadow.plan(&client).unwrap();
+        assert!(plan.companions.is_empty(), "{case}");
+        let [analysis] = plan.analyses.as_slice() else {
+            panic!("{case}: {:?}", plan.analyses)
+        };
+        let capture = capture_path(&client).display().to_string();
+        assert!(analysis.command.args.contains(&capture), "{case}");
+        assert!(
+            plan.artifacts
+                .iter()
+                .any(|a| a.path == capture_path(&client))
+        );
+        assert!(
+            plan.requires
+                .iter()
+                .all(|r| r.path != Path::new("/usr/bin/tcpdump")),
+            "{case}"
+        );
+        assert!(
+            plan.requires
+                .iter()
+                .any(|r| r.path == Path::new("/usr/bin/tshark"))
+        );
+    }
+}
+
+#[test]
+fn every_program_path_is_absolute() {
+    for case in TestCase::ALL {
+        for role in [Role::Server, Role::Client] {
+            let plan = PicoquicShadow
+                .plan(&request_in(role, case.name(), "shadow"))
+                .unwrap();
+            for command in plan.prepare.iter().chain([&plan.command]) {
+                assert!(Path::new(&command.program).is_absolute(), "{case}");
+            }
+            for analysis in &plan.analyses {
+                assert!(Path::new(&analysis.command.program).is_absolute(), "{case}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_relative_binary_is_refused_naming_the_key() {
+    let mut server = request_in(Role::Server, "handshake", "shadow");
+    server.config = serde_json::json!({"binary": "picoquicdemo"});
+    let error = PicoquicShadow.plan(&server).unwrap_err();
+    assert!(error.message().contains("`binary`"), "{}", error.message());
+    assert!(error.message().contains("absolute"), "{}", error.message());
+}
+
+#[test]
+fn the_skip_requirement_names_the_config_key_and_the_binary() {
+    let plan = PicoquicShadow
+        .plan(&request_in(Role::Server, "handshake", "shadow"))
+        .unwrap();
+    assert_eq!(
+        plan.skip_without[0].path,
+        PathBuf::from("/opt/picoquic/picoquicdemo")
+    );
+    assert!(plan.skip_without[0].what.contains("`binary`"));
+    let mut moved = request_in(Role::Server, "handshake", "shadow");
+    moved.config = serde_json::json!({"binary": "/srv/picoquic/picoquicdemo"});
+    let plan = PicoquicShadow.plan(&moved).unwrap();
+    assert_eq!(plan.command.program, "/srv/picoquic/picoquicdemo");
+    assert_eq!(
+        plan.skip_without[0].path,
+        PathBuf::from("/srv/picoquic/picoquicdemo")
+    );
+}
+
+#[test]
+fn an_unknown_case_is_unsupported_naming_this_plugin() {
+    let plan = PicoquicShadow
+        .plan(&request_in(Role::Client, "versionnegotiation", "shadow"))
+        .unwrap();
+    assert!(
+        plan.unsupported
+            .unwrap()
+            .starts_with("picoquic_shadow does not support the test case 'versionnegotiation'")
+    );
+}
