@@ -256,6 +256,30 @@ fn quinn_downloads_from_aioquic_byte_for_byte() {
 }
 
 #[test]
+fn quiche_and_quinn_download_from_each_other_and_quiche_from_itself_byte_for_byte() {
+    let cases = "\"handshake\", \"transfer\"";
+    let (_, from_quiche) = all_pass("\"quiche\"", "\"quiche\", \"quinn\"", cases);
+    let (_, from_quinn) = all_pass("\"quinn\"", "\"quiche\"", cases);
+    let mut names: Vec<String> = statuses(&from_quiche)
+        .into_iter()
+        .chain(statuses(&from_quinn))
+        .map(|(name, _)| name)
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "interop: quiche -> quiche [handshake]",
+            "interop: quiche -> quiche [transfer]",
+            "interop: quiche -> quinn [handshake]",
+            "interop: quiche -> quinn [transfer]",
+            "interop: quinn -> quiche [handshake]",
+            "interop: quinn -> quiche [transfer]",
+        ]
+    );
+}
+
+#[test]
 fn the_retry_wire_check_passes_on_a_retry_and_fails_without_one() {
     let sandbox = sandbox();
     let (output, results) = run(

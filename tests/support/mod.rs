@@ -81,14 +81,23 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Where `cargo build --workspace` left the workspace's binaries and plugins: beside
+/// the host binary under test, so in target/debug or under CARGO_TARGET_DIR.
+fn built_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_panther-host"))
+        .parent()
+        .expect("the host binary is in a directory")
+        .to_path_buf()
+}
+
 /// The workspace's own plugins and the programs they ship, as `cargo build
-/// --workspace` leaves them in target/debug, copied into the sandbox's plugins
-/// directory.
+/// --workspace` leaves them beside the host binary (target/debug), copied into the
+/// sandbox's plugins directory.
 pub fn add_workspace_plugins(sandbox: &Sandbox) {
-    let built = repo_root().join("target").join("debug");
+    let built = built_dir();
     let mut found = 0;
-    for entry in
-        std::fs::read_dir(&built).expect("target/debug exists: run `cargo build --workspace`")
+    for entry in std::fs::read_dir(&built)
+        .expect("the build directory exists: run `cargo build --workspace`")
     {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -97,7 +106,12 @@ pub fn add_workspace_plugins(sandbox: &Sandbox) {
             found += 1;
         }
     }
-    for program in ["ping-pong", "panther-repeat", "quinn-endpoint"] {
+    for program in [
+        "ping-pong",
+        "panther-repeat",
+        "quinn-endpoint",
+        "quiche-endpoint",
+    ] {
         let path = built.join(program);
         assert!(
             path.exists(),
@@ -108,7 +122,8 @@ pub fn add_workspace_plugins(sandbox: &Sandbox) {
     }
     assert!(
         found >= 4,
-        "the workspace's plugins are missing from target/debug: run `cargo build --workspace` first (scripts/test does)"
+        "the workspace's plugins are missing from {}: run `cargo build --workspace` first (scripts/test does)",
+        built.display()
     );
     // The aioquic plugin finds its endpoint script and the project's venv beside it.
     let aioquic = sandbox.plugins().join("aioquic");

@@ -1,7 +1,7 @@
 //! The client role: downloads the requests over one connection, or over two for
 //! `resumption` and `zerortt` (the second resuming the first one's TLS session).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,10 +11,14 @@ use quinn::crypto::rustls::QuicClientConfig;
 use quinn::{ClientConfig, Connection, Endpoint, VarInt, ZeroRttAccepted};
 use tokio::task::JoinSet;
 use tracing::info;
-use url::{Host, Url};
+use url::Url;
 
-use crate::config::{ClientSettings, TestCase};
-use crate::{http3, http09, paths, qlog, tls, transport};
+use panther_interop_endpoint::paths;
+use panther_interop_endpoint::server_name::{local_for, locate};
+use panther_interop_endpoint::settings::ClientSettings;
+use panther_interop_endpoint::test_case::TestCase;
+
+use crate::{http3, http09, qlog, tls, transport};
 
 /// Downloads every request of `settings` as `test_case` says, into `settings.downloads`.
 pub async fn run(
@@ -25,24 +29,18 @@ pub async fn run(
     let Some((first, rest)) = settings.requests.split_first() else {
         bail!("no request to download");
     };
-    let (addr, server_name) = server_of(first).await?;
+    let (addr, server_name) = locate(first).await?;
     let crypto = tls::client(
         &settings.certs.join("ca.pem"),
         test_case.alpn(),
         test_case == TestCase::ChaCha20,
     )?;
-    let unspecified = if addr.is_ipv6() {
-        IpAddr::V6(Ipv6Addr::UNSPECIFIED)
-    } else {
-        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-    };
-    let endpoint = Endpoint::client(SocketAddr::new(unspecified, 0))
-        .context("binding the client UDP socket")?;
+    let endpoint = Endpoint::client(local_for(addr)).context("binding the client UDP socket")?;
     let client = Client {
         endpoint: &endpoint,
         crypto: Arc::new(crypto),
         addr,
-        server_name,
+        server_name: server_name.to_string(),
         qlog_dir,
         downloads: &settings.downloads,
         test_case,
@@ -67,27 +65,6 @@ pub async fn run(
     };
     endpoint.wait_idle().await;
     result
-}
-
-/// The server's socket address and TLS name, from a request URL.
-async fn server_of(url: &Url) -> Result<(SocketAddr, String)> {
-    let port = url
-        .port_or_known_default()
-        .with_context(|| format!("URL `{url}` has no port"))?;
-    let (ip, name) = match url.host() {
-        Some(Host::Ipv4(ip)) => (IpAddr::V4(ip), ip.to_string()),
-        Some(Host::Ipv6(ip)) => (IpAddr::V6(ip), ip.to_string()),
-        Some(Host::Domain(name)) => {
-            let addr = tokio::net::lookup_host((name, port))
-                .await
-                .with_context(|| format!("resolving {name}"))?
-                .next()
-                .ok_or_else(|| anyhow!("{name} resolves to no address"))?;
-            (addr.ip(), name.to_owned())
-        }
-        None => bail!("URL `{url}` has no host"),
-    };
-    Ok((SocketAddr::new(ip, port), name))
 }
 
 /// Waits for the handshake of a 0-RTT connection and fails if the server refused 0-RTT.

@@ -4,17 +4,16 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use quinn::{Connection, ConnectionError, RecvStream, SendStream, VarInt};
 use tokio::fs::File;
 use tokio::io::{AsyncWriteExt, BufReader};
 use tracing::{debug, warn};
 use url::Url;
 
-use crate::paths;
+use panther_interop_endpoint::http09::{MAX_REQUEST, parse_request, request_line};
+use panther_interop_endpoint::paths;
 
-/// Longest request the server reads.
-const MAX_REQUEST: usize = 8 * 1024;
 /// Size of the reads from a served file.
 const CHUNK: usize = 64 * 1024;
 
@@ -68,18 +67,6 @@ async fn open_requested(mut recv: RecvStream, www: &Path) -> Result<File> {
         .with_context(|| format!("opening {}", file.display()))
 }
 
-/// The path of a `GET /path\r\n` request (the line end is optional).
-fn parse_request(request: &[u8]) -> Result<&str> {
-    let Ok(line) = std::str::from_utf8(request) else {
-        bail!("request is not UTF-8");
-    };
-    let line = line.trim_end_matches(['\r', '\n']);
-    match line.strip_prefix("GET ") {
-        Some(path) if !path.contains(char::is_whitespace) => Ok(path),
-        _ => bail!("malformed request `{}`", line.escape_debug()),
-    }
-}
-
 /// Downloads `url` on a new stream of `conn` into `dest`, calling `on_first_data` once
 /// when the first response bytes arrive; returns the number of bytes received.
 pub async fn fetch(
@@ -89,7 +76,7 @@ pub async fn fetch(
     on_first_data: impl FnOnce(),
 ) -> Result<u64> {
     let (mut send, mut recv) = conn.open_bi().await.context("opening a stream")?;
-    send.write_all(format!("GET {}\r\n", url.path()).as_bytes())
+    send.write_all(request_line(url).as_bytes())
         .await
         .context("sending the request")?;
     send.finish().context("finishing the request")?;
@@ -115,18 +102,4 @@ pub async fn fetch(
         .await
         .with_context(|| format!("writing {}", dest.display()))?;
     Ok(received)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn requests_are_parsed() {
-        assert_eq!(parse_request(b"GET /a.bin\r\n").unwrap(), "/a.bin");
-        assert_eq!(parse_request(b"GET /a.bin").unwrap(), "/a.bin");
-        assert!(parse_request(b"POST /a\r\n").is_err());
-        assert!(parse_request(b"GET /a HTTP/1.1\r\n").is_err());
-        assert!(parse_request(&[0xff, 0xfe]).is_err());
-    }
 }

@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use tracing::{debug, warn};
 use url::Url;
 
-use crate::paths;
+use panther_interop_endpoint::paths;
 
 /// Size of the reads from a served file.
 const CHUNK: usize = 64 * 1024;

@@ -2,63 +2,40 @@
 //! environment variables of PANTHER's endpoint contract (ROLE, TESTCASE, ...).
 
 mod client;
-mod config;
 mod http09;
 mod http3;
-mod paths;
 mod qlog;
 mod server;
 mod tls;
 mod transport;
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use tracing_subscriber::EnvFilter;
+use panther_interop_endpoint::program::Program;
+use panther_interop_endpoint::settings::{Role, Settings};
 
-use crate::config::{Config, ConfigError, Role};
+/// This program, as its messages name it.
+const PROGRAM: Program = Program::new("quinn-endpoint");
 
-/// Exit code for a test case this endpoint does not support.
-const UNSUPPORTED: u8 = 127;
-
+/// Reads the contract's variables, then plays the role; 127 for an unsupported case.
 fn main() -> ExitCode {
-    let config = match Config::from_env() {
-        Ok(config) => config,
-        Err(ConfigError::UnsupportedTestCase(name)) => {
-            eprintln!("quinn-endpoint: unsupported test case `{name}`");
-            return ExitCode::from(UNSUPPORTED);
-        }
-        Err(ConfigError::Invalid(e)) => return fail(&e),
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(e) => return PROGRAM.refuse(e),
     };
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("warn,quinn_endpoint=info")),
-        )
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .compact()
-        .init();
-    match run(&config) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&e),
-    }
+    PROGRAM.init_logging();
+    PROGRAM.exit(run(&settings))
 }
 
-fn run(config: &Config) -> Result<()> {
+/// Plays the configured role on a multi-threaded runtime.
+fn run(settings: &Settings) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
-    let qlog_dir = config.qlog_dir.as_deref();
+    let qlog_dir = settings.logs.qlog_dir.as_deref();
     runtime.block_on(async {
-        match &config.role {
-            Role::Server(settings) => server::run(config.test_case, qlog_dir, settings).await,
-            Role::Client(settings) => client::run(config.test_case, qlog_dir, settings).await,
+        match &settings.role {
+            Role::Server(role) => server::run(settings.test_case, qlog_dir, role).await,
+            Role::Client(role) => client::run(settings.test_case, qlog_dir, role).await,
         }
     })
-}
-
-fn fail(error: &anyhow::Error) -> ExitCode {
-    eprintln!("quinn-endpoint: error: {error:#}");
-    ExitCode::FAILURE
 }

@@ -1,7 +1,6 @@
 //! The server role: serves WWW over `hq-interop` or `h3` (whichever ALPN the client
 //! picks), sending a Retry to every unvalidated client in the `retry` test case.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +11,10 @@ use quinn::{Connecting, Endpoint, Incoming, ServerConfig, VarInt};
 use tokio::signal::unix::{SignalKind, signal};
 use tracing::{info, warn};
 
-use crate::config::{ALPN_H3, ServerSettings, TestCase};
+use panther_interop_endpoint::program::announce_listening;
+use panther_interop_endpoint::settings::ServerSettings;
+use panther_interop_endpoint::test_case::{ALPN_H3, TestCase};
+
 use crate::{http3, http09, qlog, tls, transport};
 
 /// How long a terminated server waits for its connections to close.
@@ -31,10 +33,7 @@ pub async fn run(
     let endpoint = Endpoint::server(config.clone(), settings.listen)
         .with_context(|| format!("binding {}", settings.listen))?;
     let local = endpoint.local_addr().context("reading the bound address")?;
-    let mut stdout = std::io::stdout();
-    writeln!(stdout, "listening on {local}")
-        .and_then(|()| stdout.flush())
-        .context("writing to stdout")?;
+    announce_listening(local)?;
     let mut terminate = signal(SignalKind::terminate()).context("watching SIGTERM")?;
     let mut interrupt = signal(SignalKind::interrupt()).context("watching SIGINT")?;
     let server = Server {

@@ -13,7 +13,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{CipherSuite, DigitallySignedStruct, KeyLogFile, RootCertStore, SignatureScheme};
 use tracing::info;
 
-use crate::config::{ALPN_H3, ALPN_HQ};
+use panther_interop_endpoint::test_case::{ALPN_H3, ALPN_HQ};
 
 /// The server's TLS configuration: the chain of `certs/cert.pem` with the key of
 /// `certs/priv.key`, both ALPNs offered, 0-RTT accepted, keys logged to SSLKEYLOGFILE.
