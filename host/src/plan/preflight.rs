@@ -58,14 +58,23 @@ fn missing_requirement(
 ) -> Option<String> {
     (!requirement.path.exists()).then(|| {
         format!(
-            "test '{test}': service '{}' ({}) needs {}, missing at {}: {}",
+            "test '{test}': service '{}' {}",
             service.name,
-            service.implementation,
-            requirement.what,
-            requirement.path.display(),
-            requirement.how_to_get
+            missing(service, requirement, ":")
         )
     })
+}
+
+/// `(IMPLEMENTATION) needs WHAT, missing at PATH` and how to get it, after
+/// `separator`.
+fn missing(service: &ServiceLaunch, requirement: &Requirement, separator: &str) -> String {
+    format!(
+        "({}) needs {}, missing at {}{separator} {}",
+        service.implementation,
+        requirement.what,
+        requirement.path.display(),
+        requirement.how_to_get
+    )
 }
 
 /// Why a test with these services will not run: a service that cannot play it, or
@@ -85,16 +94,13 @@ pub fn not_run(services: &[ServiceLaunch]) -> Option<NotRun> {
                 .skip_without
                 .iter()
                 .find(|r| !r.path.exists())
-                .map(|missing| NotRun {
+                .map(|requirement| NotRun {
                     status: NotRunStatus::Skipped,
                     service: service.name.clone(),
                     reason: format!(
-                        "not run: {} ({}) needs {}, missing at {}; {}",
+                        "not run: {} {}",
                         service.name,
-                        service.implementation,
-                        missing.what,
-                        missing.path.display(),
-                        missing.how_to_get
+                        missing(service, requirement, ";")
                     ),
                 })
         })
