@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use panther_plugin_api::model::{
-    ArtifactSpec, ExitInfo, FindingsRequest, ServiceOutcome, Verdict, VerdictStatus,
+    ArtifactSpec, ExitInfo, Finding, FindingsRequest, ServiceOutcome, Verdict, VerdictStatus,
 };
 
 use crate::components::Components;
@@ -63,6 +63,8 @@ fn findings(
             artifacts_dir: launch.request.artifacts_dir.clone(),
             exit: exit.clone(),
             config: wrapping.config.clone(),
+            stdout: launch.stdout.clone(),
+            stderr: launch.stderr.clone(),
         };
         match environment.handle.findings(&request) {
             Ok(found) => all.extend(found.findings.into_iter().map(|finding| FindingResult {
@@ -71,11 +73,7 @@ fn findings(
             })),
             Err(error) => all.push(FindingResult {
                 plugin: wrapping.plugin.clone(),
-                finding: panther_plugin_api::model::Finding {
-                    summary: format!("could not read its findings: {error}"),
-                    file: None,
-                    fails_test: true,
-                },
+                finding: Finding::new(format!("could not read its findings: {error}"), true),
             }),
         }
     }

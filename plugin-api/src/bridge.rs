@@ -168,6 +168,10 @@ impl<T: NetworkEnvironment> NetworkEnvironmentFfi for NetworkEnvironmentBridge<T
     fn deploy(&self, request: RStr<'_>) -> JsonResult {
         call(request, |r| self.0.deploy(r))
     }
+
+    fn launch(&self, request: RStr<'_>) -> JsonResult {
+        call(request, |r| self.0.launch(r))
+    }
 }
 
 extern "C" fn network_environment_manifest<T: NetworkEnvironment>() -> JsonResult {

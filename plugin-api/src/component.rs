@@ -2,8 +2,9 @@
 
 use crate::PluginError;
 use crate::model::{
-    Deployment, Description, ExecutionFindings, FindingsRequest, NetworkRequest, ServiceOutcome,
-    ServicePlan, ServiceRequest, Verdict, WrapRequest, WrappedCommand,
+    Deployment, Description, ExecutionFindings, FindingsRequest, LaunchRequest, Launcher,
+    NetworkRequest, ServiceOutcome, ServicePlan, ServiceRequest, Verdict, WrapRequest,
+    WrappedCommand,
 };
 
 /// Plans and judges one implementation under test or one tester.
@@ -41,6 +42,14 @@ pub trait NetworkEnvironment: Send + Sync + 'static {
 
     /// How to set up the network, launch each service in it and tear it down.
     fn deploy(&self, request: &NetworkRequest) -> Result<Deployment, PluginError>;
+
+    /// Once every service is planned: one command that runs them all (`docker compose
+    /// up`, a simulator), or `None` (the default) for the host to start each service
+    /// itself with the deployment's prefix.
+    fn launch(&self, request: &LaunchRequest) -> Result<Option<Launcher>, PluginError> {
+        let _ = request;
+        Ok(None)
+    }
 }
 
 /// Wraps a service's launch in a tool and reads what the tool found.

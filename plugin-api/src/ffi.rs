@@ -32,6 +32,13 @@ pub trait NetworkEnvironmentFfi: Send + Sync {
     /// `NetworkRequest` in, `Deployment` out.
     #[sabi(last_prefix_field)]
     fn deploy(&self, request: RStr<'_>) -> JsonResult;
+
+    /// `LaunchRequest` in, `Option<Launcher>` out (since 1.2.0; a plugin built before
+    /// answers `null`: the host starts each service).
+    fn launch(&self, request: RStr<'_>) -> JsonResult {
+        let _ = request;
+        RResult::ROk(RString::from("null"))
+    }
 }
 
 /// An execution environment across the boundary; methods take and return JSON.

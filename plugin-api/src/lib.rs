@@ -29,6 +29,7 @@
 //!             protocols: vec!["echo".into()],
 //!             roles: vec![Role::Server],
 //!             config_schema: serde_json::json!({"type": "object"}),
+//!             ..Description::default()
 //!         }
 //!     }
 //!

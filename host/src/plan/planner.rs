@@ -98,6 +98,7 @@ impl Context<'_> {
                 name: service.name.clone(),
                 role: service.role,
                 port,
+                artifacts_dir: self.directory.join(slug(&service.name)).join("artifacts"),
             });
         }
         let deployment = network
@@ -106,6 +107,8 @@ impl Context<'_> {
                 instance: self.instance.clone(),
                 services: slots,
                 config: self.test.network.config.clone(),
+                directory: self.directory.clone(),
+                plugin_dir: network.directory.clone(),
             })
             .map_err(|e| format!("network '{}': {e}", self.test.network.plugin))?;
         let mut addresses = BTreeMap::new();

@@ -113,14 +113,18 @@ pub fn exercise(component: &Component, manifest: &Manifest, plugin_dir: &Path) -
                         name: "server".to_owned(),
                         role: Role::Server,
                         port: 4443,
+                        artifacts_dir: scratch("server").join("artifacts"),
                     },
                     NetworkService {
                         name: "client".to_owned(),
                         role: Role::Client,
                         port: 4444,
+                        artifacts_dir: scratch("client").join("artifacts"),
                     },
                 ],
                 config: serde_json::json!({}),
+                directory: scratch("test"),
+                plugin_dir: plugin_dir.to_path_buf(),
             };
             vec![report(
                 "deploy (server and client)".to_owned(),
@@ -138,6 +142,8 @@ pub fn exercise(component: &Component, manifest: &Manifest, plugin_dir: &Path) -
             };
             let findings = FindingsRequest {
                 service: "service".to_owned(),
+                stdout: scratch("service").join("stdout.log"),
+                stderr: scratch("service").join("stderr.log"),
                 artifacts_dir,
                 exit: ExitInfo {
                     code: Some(0),

@@ -1,8 +1,9 @@
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ArtifactSpec, CommandSpec, ExitInfo};
+use super::{ArtifactSpec, CommandSpec, ExitInfo, Requirement};
 
 /// What the host asks an execution environment: wrap this service's command.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +31,23 @@ pub struct WrappedCommand {
     /// The files the tool writes.
     #[serde(default)]
     pub artifacts: Vec<ArtifactSpec>,
+    /// What must be installed (the tool, a library it preloads); checked before
+    /// anything runs, and the run refused with how to get it when something is missing.
+    #[serde(default)]
+    pub requires: Vec<Requirement>,
+}
+
+impl WrappedCommand {
+    /// A wrapping that runs `command` and declares nothing else. Build answers from it
+    /// with `WrappedCommand { artifacts, ..WrappedCommand::new(c) }` so that fields
+    /// added in later 1.x releases keep their defaults.
+    pub fn new(command: CommandSpec) -> Self {
+        Self {
+            command,
+            artifacts: Vec::new(),
+            requires: Vec::new(),
+        }
+    }
 }
 
 /// What the host hands back to an execution environment after the service ended.
@@ -44,10 +62,16 @@ pub struct FindingsRequest {
     /// The environment's own `config` table.
     #[serde(default)]
     pub config: serde_json::Value,
+    /// The file holding the service's standard output (a tool may write there too).
+    #[serde(default)]
+    pub stdout: PathBuf,
+    /// The file holding the service's standard error.
+    #[serde(default)]
+    pub stderr: PathBuf,
 }
 
-/// One thing a tool found (a leak, a race, a crash backtrace).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One thing a tool found (a leak, a race, a crash backtrace, a counter).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// One line saying what was found.
     pub summary: String,
@@ -57,12 +81,75 @@ pub struct Finding {
     /// Whether this finding fails the test.
     #[serde(default)]
     pub fails_test: bool,
+    /// Figures measured (`errors`, `task-clock`...), kept in results.json.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, serde_json::Value>,
+}
+
+impl Finding {
+    /// A finding with this summary, failing the test or not, with no file or figures.
+    pub fn new(summary: impl Into<String>, fails_test: bool) -> Self {
+        Self {
+            summary: summary.into(),
+            file: None,
+            fails_test,
+            metrics: BTreeMap::new(),
+        }
+    }
+
+    /// The same finding, shown by `file`.
+    pub fn with_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// The same finding with one more figure.
+    pub fn with_metric(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.metrics.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// An execution environment's findings on one service.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExecutionFindings {
     /// What the tool found.
     #[serde(default)]
     pub findings: Vec<Finding>,
+}
+
+/// Where an execution environment goes when several wrap one service: the host
+/// orders them by layer, innermost first, and keeps the experiment's order within a
+/// layer.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum WrapLayer {
+    /// Runs the program itself, instrumented or with something preloaded (valgrind,
+    /// gdb, a profiler): right around the program.
+    Instrument,
+    /// Runs the program several times (iterations).
+    Repeat,
+    /// Watches the processes below it from outside (strace).
+    #[default]
+    Observe,
+    /// Measures everything below it as a whole (perf stat).
+    Measure,
+}
+
+impl WrapLayer {
+    /// The layer as users read it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Instrument => "instrument",
+            Self::Repeat => "repeat",
+            Self::Observe => "observe",
+            Self::Measure => "measure",
+        }
+    }
 }

@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use super::WrapLayer;
+
 /// What a plugin component is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -72,6 +74,29 @@ pub struct Description {
     /// A JSON Schema of the component's own `config` table.
     #[serde(default = "empty_object_schema")]
     pub config_schema: serde_json::Value,
+    /// For an execution environment: where it goes when several wrap one service.
+    #[serde(default)]
+    pub layer: WrapLayer,
+    /// For an execution environment: what it takes for itself on a service (`ptrace`,
+    /// `allocator`...); two environments that claim the same thing cannot wrap one
+    /// service, and the experiment is refused.
+    #[serde(default)]
+    pub claims: Vec<String>,
+}
+
+impl Default for Description {
+    /// No name, no protocols or roles, no settings, the default layer, no claims.
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            description: String::new(),
+            protocols: Vec::new(),
+            roles: Vec::new(),
+            config_schema: empty_object_schema(),
+            layer: WrapLayer::default(),
+            claims: Vec::new(),
+        }
+    }
 }
 
 /// The schema that accepts any table, for components without settings.
@@ -122,6 +147,12 @@ pub struct Manifest {
     /// A JSON Schema of the component's own `config` table.
     #[serde(default = "empty_object_schema")]
     pub config_schema: serde_json::Value,
+    /// For an execution environment: where it goes when several wrap one service.
+    #[serde(default)]
+    pub layer: WrapLayer,
+    /// For an execution environment: what it takes for itself on a service.
+    #[serde(default)]
+    pub claims: Vec<String>,
     /// How the plugin was built.
     pub build: BuildInfo,
 }
@@ -142,6 +173,8 @@ impl Manifest {
             protocols: description.protocols,
             roles: description.roles,
             config_schema: description.config_schema,
+            layer: description.layer,
+            claims: description.claims,
             build,
         }
     }

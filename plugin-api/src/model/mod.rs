@@ -11,9 +11,14 @@ mod network;
 mod service;
 
 pub use command::{CommandSpec, FileSpec};
-pub use execution::{ExecutionFindings, Finding, FindingsRequest, WrapRequest, WrappedCommand};
+pub use execution::{
+    ExecutionFindings, Finding, FindingsRequest, WrapLayer, WrapRequest, WrappedCommand,
+};
 pub use manifest::{BuildInfo, ComponentKind, Description, Manifest, Role};
-pub use network::{Deployment, Launch, NetworkRequest, NetworkService, ServiceAddress};
+pub use network::{
+    Collection, Deployment, Launch, LaunchRequest, LaunchedOutputs, Launcher, NetworkRequest,
+    NetworkService, PlannedService, Probe, ServiceAddress,
+};
 pub use service::{
     Analysis, ArtifactSpec, Companion, ExitInfo, PeerInfo, RandomFile, Readiness, Requirement,
     ServiceOutcome, ServicePlan, ServiceRequest, TlsFiles, Transport, Verdict, VerdictStatus,

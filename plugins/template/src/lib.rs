@@ -47,6 +47,7 @@ impl ServiceManager for TemplateQuic {
                 },
                 "additionalProperties": false
             }),
+            ..Description::default()
         }
     }
 

@@ -34,6 +34,7 @@ impl ExecutionEnvironment for Iterations {
             protocols: vec![],
             roles: vec![],
             config_schema: config::schema(),
+            ..Description::default()
         }
     }
 
@@ -62,6 +63,7 @@ impl ExecutionEnvironment for Iterations {
                 name: "iterations".to_owned(),
                 path: log,
             }],
+            requires: Vec::new(),
         })
     }
 

@@ -49,6 +49,7 @@ pub fn findings(path: &Path, exit: &ExitInfo) -> Vec<Finding> {
             summary,
             file: path.exists().then(|| path.to_path_buf()),
             fails_test: true,
+            ..Finding::default()
         }],
     }
 }
@@ -75,6 +76,7 @@ fn judge(record: &Record, path: &Path, exit: &ExitInfo) -> Vec<Finding> {
         summary,
         file: Some(PathBuf::from(path)),
         fails_test,
+        ..Finding::default()
     };
     let times = record.times;
     let stopped = record

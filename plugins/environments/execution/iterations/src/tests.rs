@@ -40,6 +40,8 @@ fn findings(log: Option<&str>, code: Option<i32>) -> (Vec<Finding>, PathBuf) {
             stopped_by_host: code.is_none(),
         },
         config: Value::Null,
+        stdout: directory.path().join("stdout.log"),
+        stderr: directory.path().join("stderr.log"),
     };
     (Iterations.findings(&request).unwrap().findings, path)
 }
@@ -49,6 +51,7 @@ fn finding(summary: &str, file: &Path, fails_test: bool) -> Finding {
         summary: summary.to_owned(),
         file: Some(file.to_path_buf()),
         fails_test,
+        ..Finding::default()
     }
 }
 
@@ -183,6 +186,7 @@ fn a_missing_log_fails() {
             summary: "panther-repeat wrote no log (iterations.json is missing)".to_owned(),
             file: None,
             fails_test: true,
+            ..Finding::default()
         }]
     );
 }

@@ -32,6 +32,7 @@ impl ExecutionEnvironment for Strace {
             protocols: vec![],
             roles: vec![],
             config_schema: config::schema(),
+            ..Description::default()
         }
     }
 
@@ -65,6 +66,7 @@ impl ExecutionEnvironment for Strace {
                 name: "strace".to_owned(),
                 path: log,
             }],
+            requires: Vec::new(),
         })
     }
 
@@ -78,17 +80,20 @@ impl ExecutionEnvironment for Strace {
                     summary: format!("strace recorded {calls} system {noun} in {LOG_NAME}"),
                     file: Some(log),
                     fails_test: false,
+                    ..Finding::default()
                 }
             }
             Err(error) if error.kind() == ErrorKind::NotFound => Finding {
                 summary: "strace wrote no trace (is strace installed?)".to_owned(),
                 file: None,
                 fails_test: true,
+                ..Finding::default()
             },
             Err(error) => Finding {
                 summary: format!("cannot read {LOG_NAME}: {error}"),
                 file: Some(log),
                 fails_test: true,
+                ..Finding::default()
             },
         };
         Ok(ExecutionFindings {

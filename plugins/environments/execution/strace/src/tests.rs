@@ -33,6 +33,8 @@ fn findings_request(artifacts_dir: &Path) -> FindingsRequest {
             stopped_by_host: false,
         },
         config: Value::Null,
+        stdout: artifacts_dir.join("stdout.log"),
+        stderr: artifacts_dir.join("stderr.log"),
     }
 }
 
@@ -119,6 +121,7 @@ fn counts_the_calls_of_the_log() {
             summary: "strace recorded 3 system calls in strace.log".to_owned(),
             file: Some(log),
             fails_test: false,
+            ..Finding::default()
         }]
     );
 }
@@ -135,6 +138,7 @@ fn a_missing_log_fails_the_test() {
             summary: "strace wrote no trace (is strace installed?)".to_owned(),
             file: None,
             fails_test: true,
+            ..Finding::default()
         }]
     );
 }

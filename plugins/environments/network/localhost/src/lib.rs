@@ -22,6 +22,7 @@ impl NetworkEnvironment for Localhost {
             protocols: vec![],
             roles: vec![],
             config_schema: config::schema(),
+            ..Description::default()
         }
     }
 
@@ -35,22 +36,14 @@ impl NetworkEnvironment for Localhost {
             .services
             .iter()
             .map(|service| {
-                let launch = Launch {
-                    address: ServiceAddress {
-                        host: config.host.as_str().to_owned(),
-                        port: service.port,
-                    },
-                    prefix: vec![],
-                };
+                let launch = Launch::at(ServiceAddress {
+                    host: config.host.as_str().to_owned(),
+                    port: service.port,
+                });
                 (service.name.clone(), launch)
             })
             .collect();
-        Ok(Deployment {
-            setup: vec![],
-            launches,
-            files: vec![],
-            teardown: vec![],
-        })
+        Ok(Deployment::new(launches))
     }
 }
 
@@ -71,14 +64,18 @@ mod tests {
                     name: "server".to_owned(),
                     role: Role::Server,
                     port: 4443,
+                    artifacts_dir: "/out/server/artifacts".into(),
                 },
                 NetworkService {
                     name: "client".to_owned(),
                     role: Role::Client,
                     port: 50001,
+                    artifacts_dir: "/out/client/artifacts".into(),
                 },
             ],
             config,
+            directory: "/out".into(),
+            plugin_dir: "/plugins".into(),
         }
     }
 

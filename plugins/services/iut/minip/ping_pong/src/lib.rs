@@ -26,6 +26,7 @@ impl ServiceManager for PingPong {
             protocols: vec!["minip".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: config::schema(),
+            ..Description::default()
         }
     }
 

@@ -79,6 +79,7 @@ impl ServiceManager for Aioquic {
                 },
                 "additionalProperties": false
             }),
+            ..Description::default()
         }
     }
 

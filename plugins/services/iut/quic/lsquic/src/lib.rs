@@ -45,6 +45,7 @@ impl ServiceManager for Lsquic {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: config::schema(),
+            ..Description::default()
         }
     }
 

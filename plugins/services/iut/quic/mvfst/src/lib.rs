@@ -57,6 +57,7 @@ impl ServiceManager for Mvfst {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: config::schema(),
+            ..Description::default()
         }
     }
 

@@ -159,6 +159,7 @@ impl ServiceManager for Ngtcp2 {
                 },
                 "additionalProperties": false
             }),
+            ..Description::default()
         }
     }
 

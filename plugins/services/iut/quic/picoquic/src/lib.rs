@@ -37,6 +37,7 @@ impl ServiceManager for Picoquic {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: picoquicdemo::schema(),
+            ..Description::default()
         }
     }
 

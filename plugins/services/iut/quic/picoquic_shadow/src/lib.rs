@@ -39,6 +39,7 @@ impl ServiceManager for PicoquicShadow {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: picoquicdemo::schema(),
+            ..Description::default()
         }
     }
 

@@ -58,6 +58,7 @@ impl ServiceManager for Quant {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: config::schema(),
+            ..Description::default()
         }
     }
 

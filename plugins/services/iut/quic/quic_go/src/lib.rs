@@ -75,6 +75,7 @@ impl ServiceManager for QuicGo {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: config::schema(),
+            ..Description::default()
         }
     }
 

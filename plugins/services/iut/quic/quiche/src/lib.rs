@@ -61,6 +61,7 @@ impl ServiceManager for Quiche {
                 },
                 "additionalProperties": false
             }),
+            ..Description::default()
         }
     }
 

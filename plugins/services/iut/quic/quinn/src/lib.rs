@@ -59,6 +59,7 @@ impl ServiceManager for Quinn {
                 },
                 "additionalProperties": false
             }),
+            ..Description::default()
         }
     }
 
