@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ArtifactSpec, CommandSpec, ExitInfo, Requirement};
+use super::{Analysis, ArtifactSpec, CommandSpec, ExitInfo, Requirement};
 
 /// What the host asks an execution environment: wrap this service's command.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +35,10 @@ pub struct WrappedCommand {
     /// anything runs, and the run refused with how to get it when something is missing.
     #[serde(default)]
     pub requires: Vec<Requirement>,
+    /// Commands run after the service stopped and before its findings are read, each
+    /// with its standard output written to a file (a profiler's text report).
+    #[serde(default)]
+    pub analyses: Vec<Analysis>,
 }
 
 impl WrappedCommand {
@@ -46,6 +50,7 @@ impl WrappedCommand {
             command,
             artifacts: Vec::new(),
             requires: Vec::new(),
+            analyses: Vec::new(),
         }
     }
 }

@@ -64,6 +64,7 @@ impl ExecutionEnvironment for Iterations {
                 path: log,
             }],
             requires: Vec::new(),
+            analyses: Vec::new(),
         })
     }
 

@@ -67,6 +67,7 @@ impl ExecutionEnvironment for Strace {
                 path: log,
             }],
             requires: Vec::new(),
+            analyses: Vec::new(),
         })
     }
 

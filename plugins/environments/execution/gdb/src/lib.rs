@@ -1,0 +1,1 @@
+//! The gdb execution environment: a crash leaves its backtrace

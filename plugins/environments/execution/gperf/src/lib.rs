@@ -1,0 +1,1 @@
+//! What the google-perftools execution environments share

@@ -1,0 +1,1 @@
+//! The gperf_cpu execution environment: google-perftools' CPU profiler

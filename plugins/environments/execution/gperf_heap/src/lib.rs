@@ -1,0 +1,1 @@
+//! The gperf_heap execution environment: google-perftools' heap profiler

@@ -1,0 +1,1 @@
+//! The helgrind execution environment: valgrind's data race detector

@@ -1,0 +1,1 @@
+//! The memcheck execution environment: valgrind's memory error and leak detector

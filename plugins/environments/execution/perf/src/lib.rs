@@ -1,0 +1,1 @@
+//! The perf execution environment: perf stat counters

@@ -1,0 +1,1 @@
+//! What the valgrind execution environments share: the command line and the XML report

@@ -1,0 +1,1 @@
+//! The shadow network environment: every service in the Shadow network simulator
