@@ -72,6 +72,9 @@ enum Command {
     },
     /// Print the JSON Schema of experiment files, for editors.
     Schema,
+    /// Tear down what killed runs left behind (network namespaces, containers); `run`
+    /// also does this before it starts.
+    Clean,
     /// List, inspect and check plugins.
     #[command(subcommand)]
     Plugins(PluginsCommand),
@@ -156,6 +159,7 @@ fn dispatch(global: &GlobalOptions, command: &Command) -> anyhow::Result<ExitCod
             run::run(&context, file, &options)
         }
         Command::Validate { file } => run::validate(&context, file),
+        Command::Clean => run::clean(&context),
         Command::Plan { file, test, json } => run::plan(&context, file, test.as_deref(), *json),
         Command::Plugins(PluginsCommand::List { json }) => plugins::list(&context, *json),
         Command::Plugins(PluginsCommand::Inspect { plugin, json }) => {

@@ -48,10 +48,13 @@ fn service_verdict(
     })
 }
 
+/// What each execution environment found on a service; the files they name are
+/// made relative to the run directory, as every path in the results is.
 fn findings(
     launch: &ServiceLaunch,
     exit: &ExitInfo,
     components: &Components,
+    run_directory: &Path,
 ) -> Vec<FindingResult> {
     let mut all = Vec::new();
     for wrapping in &launch.wrappings {
@@ -67,9 +70,12 @@ fn findings(
             stderr: launch.stderr.clone(),
         };
         match environment.handle.findings(&request) {
-            Ok(found) => all.extend(found.findings.into_iter().map(|finding| FindingResult {
-                plugin: wrapping.plugin.clone(),
-                finding,
+            Ok(found) => all.extend(found.findings.into_iter().map(|mut finding| {
+                finding.file = finding.file.map(|f| relative(&f, run_directory));
+                FindingResult {
+                    plugin: wrapping.plugin.clone(),
+                    finding,
+                }
             })),
             Err(error) => all.push(FindingResult {
                 plugin: wrapping.plugin.clone(),
@@ -94,10 +100,7 @@ pub fn judge(
         .zip(&execution.runtimes)
         .map(|((launch, exit), runtime)| {
             let artifacts = launch
-                .plan
-                .artifacts
-                .iter()
-                .chain(launch.wrappings.iter().flat_map(|w| &w.wrapped.artifacts))
+                .artifacts()
                 .map(|a| ArtifactSpec {
                     name: a.name.clone(),
                     path: relative(&a.path, run_directory),
@@ -115,7 +118,7 @@ pub fn judge(
                 artifacts,
                 findings: exit
                     .as_ref()
-                    .map(|e| findings(launch, e, components))
+                    .map(|e| findings(launch, e, components, run_directory))
                     .unwrap_or_default(),
             }
         })
@@ -146,13 +149,15 @@ pub fn not_run(plan: &TestPlan, why: &NotRun, run_directory: &Path) -> TestResul
         .services
         .iter()
         .map(|launch| {
-            let verdict = if launch.name == why.service {
-                Verdict::new(verdict, why.reason.clone())
-            } else {
-                Verdict::new(
+            let verdict = match &why.service {
+                Some(service) if service == &launch.name => {
+                    Verdict::new(verdict, why.reason.clone())
+                }
+                Some(service) => Verdict::new(
                     VerdictStatus::Skipped,
-                    format!("not run, because of {}", why.service),
-                )
+                    format!("not run, because of {service}"),
+                ),
+                None => Verdict::new(VerdictStatus::Skipped, why.reason.clone()),
             };
             ServiceResult {
                 name: launch.name.clone(),

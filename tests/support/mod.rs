@@ -71,6 +71,80 @@ impl Sandbox {
     }
 }
 
+/// A finished `panther-host run`: what it printed, and the run directory it made.
+pub struct Finished {
+    /// The host's exit status and output.
+    pub output: Output,
+    /// The run's results directory, when one was made.
+    pub directory: Option<PathBuf>,
+}
+
+impl Finished {
+    /// The host's exit code.
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+
+    /// Both outputs of the host, for assertion messages.
+    pub fn printed(&self) -> String {
+        format!("{}\n{}", stdout(&self.output), stderr(&self.output))
+    }
+
+    /// The run directory; panics when the run made none.
+    pub fn directory(&self) -> &Path {
+        self.directory
+            .as_deref()
+            .unwrap_or_else(|| panic!("no results directory:\n{}", self.printed()))
+    }
+
+    /// results.json.
+    pub fn results(&self) -> serde_json::Value {
+        let text = std::fs::read(self.directory().join("results.json")).unwrap();
+        serde_json::from_slice(&text).unwrap()
+    }
+
+    /// The result of the test named `name`.
+    pub fn test(&self, name: &str) -> serde_json::Value {
+        let results = self.results();
+        results["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("no test '{name}' in {results:#}"))
+            .clone()
+    }
+}
+
+impl Sandbox {
+    /// Writes an experiment file into the sandbox.
+    pub fn experiment(&self, text: &str) -> PathBuf {
+        let path = self.path().join("experiment.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// Writes `text` as an experiment and runs it with `--output SANDBOX/results` and
+    /// `extra` arguments.
+    pub fn run_experiment(&self, text: &str, extra: &[&str]) -> Finished {
+        let file = self.experiment(text);
+        let results = self.path().join("results");
+        let mut args = vec![
+            "run",
+            file.to_str().unwrap(),
+            "--output",
+            results.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let output = self.run(&args);
+        let directory = std::fs::read_dir(&results)
+            .ok()
+            .and_then(|mut entries| entries.next())
+            .map(|entry| entry.unwrap().path());
+        Finished { output, directory }
+    }
+}
+
 /// The text a command printed on standard output.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -109,6 +183,7 @@ pub fn add_workspace_plugins(sandbox: &Sandbox) {
     for program in [
         "ping-pong",
         "panther-repeat",
+        "panther-link",
         "quinn-endpoint",
         "quiche-endpoint",
     ] {
@@ -188,6 +263,12 @@ pub struct Fixtures {
     pub crashing_initialiser: PathBuf,
     /// A valid service manager that only plays the server.
     pub server_only: PathBuf,
+    /// A service manager running the program its config names.
+    pub program: PathBuf,
+    /// A network environment that launches a whole test with one program.
+    pub launcher: PathBuf,
+    /// That environment's launcher program, shipped beside it.
+    pub launcher_program: PathBuf,
     /// The template built against a plugin-api whose major version is 2.
     pub api_v2: PathBuf,
     /// An aarch64 shared library exporting the plugin symbol.
@@ -227,6 +308,9 @@ fn build_fixtures() -> Fixtures {
         failing_constructor: target.join("debug/libfixture_failing_constructor.so"),
         crashing_initialiser: target.join("debug/libfixture_crashing_initialiser.so"),
         server_only: target.join("debug/libfixture_server_only.so"),
+        program: target.join("debug/libfixture_program.so"),
+        launcher: target.join("debug/libfixture_launcher.so"),
+        launcher_program: target.join("debug/fixture-launcher"),
         api_v2,
         foreign_target: build_foreign_target(&root, &target),
     }

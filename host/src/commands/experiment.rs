@@ -8,7 +8,7 @@ use crate::commands::plugins::Context;
 use crate::components::Components;
 use crate::error::InputError;
 use crate::experiment::{Experiment, load};
-use crate::plan::{RunPlan, check_programs, plan_run, slug};
+use crate::plan::{RunPlan, check_programs, plan_run, skip_failed_probes, slug};
 
 /// An experiment checked and planned, nothing run yet.
 pub struct Prepared {
@@ -20,13 +20,6 @@ pub struct Prepared {
     pub plan: RunPlan,
     /// The run's id, the name of its directory.
     pub run_id: String,
-}
-
-/// Reads and checks the experiment file against the plugins found.
-pub fn check(context: &Context, file: &Path) -> Result<Experiment, InputError> {
-    let registry = context.registry()?;
-    let experiment = load(file, &registry)?;
-    Ok(experiment)
 }
 
 /// A run id from the experiment's name and the time: `minip-20261123-101500`.
@@ -73,13 +66,15 @@ pub fn prepare(
     let root = output.map_or_else(|| experiment.output_root.clone(), Path::to_path_buf);
     let (run_id, directory) = fresh_directory(&root, &run_id(&experiment.file.experiment.name));
     let directory = std::path::absolute(&directory).unwrap_or(directory);
-    let plan = plan_run(
+    let mut plan = plan_run(
         &experiment.file.experiment.name,
         &experiment.tests,
         &components,
         &directory,
         &run_id,
+        &experiment.source,
     )?;
+    skip_failed_probes(&mut plan);
     check_programs(&plan)?;
     Ok(Prepared {
         experiment,

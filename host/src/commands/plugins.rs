@@ -33,6 +33,13 @@ impl Context {
         })
     }
 
+    /// Where the host keeps what outlives a run (the probe cache, pending teardowns).
+    pub fn state_directory(&self) -> PathBuf {
+        self.cache_directory
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("panther-host"))
+    }
+
     /// Scans the plugin directories; an error when none is given or one is unusable.
     pub fn registry(&self) -> Result<Registry, InputError> {
         let directories = plugin_directories(

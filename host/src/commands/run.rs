@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use panther_plugin_api::model::CommandSpec;
 
-use super::experiment::{check, prepare};
+use super::experiment::prepare;
 use super::plugins::Context;
 use crate::experiment::model::experiment_schema;
 use crate::plan::{RunPlan, ServiceLaunch};
 use crate::report::{RunResults, RunState, TestStatus, now_rfc3339, terminal};
-use crate::run::{Progress, describe_readiness, run_plan, shown};
+use crate::run::{Cleaned, Ledger, Progress, describe_readiness, run_plan, shown};
 
 /// The exit code of an interrupted run (128 + SIGINT), as shells expect.
 const INTERRUPTED: u8 = 130;
@@ -22,14 +22,27 @@ pub fn schema() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Checks the experiment and says what it holds; nothing runs.
+/// Checks the experiment, and plans it so that the plugins check their settings too,
+/// and says what it holds; nothing runs.
 pub fn validate(context: &Context, file: &Path) -> anyhow::Result<ExitCode> {
-    let experiment = check(context, file)?;
-    let iterations: u32 = experiment.tests.iter().map(|t| t.iterations).sum();
+    let prepared = prepare(context, file, None, None)?;
+    let tests = &prepared.experiment.tests;
+    let iterations: u32 = tests.iter().map(|t| t.iterations).sum();
+    let not_run = prepared
+        .plan
+        .tests
+        .iter()
+        .filter(|t| t.not_run.is_some())
+        .count();
+    let skipped = if not_run == 0 {
+        String::new()
+    } else {
+        format!(", {not_run} of which will not run (see `plan`)")
+    };
     println!(
-        "{}: valid: {} test(s), {iterations} test iteration(s)",
+        "{}: valid: {} test(s), {iterations} test iteration(s){skipped}",
         file.display(),
-        experiment.tests.len()
+        tests.len()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -57,7 +70,7 @@ fn describe_service(text: &mut String, position: usize, service: &ServiceLaunch)
         service.role,
         describe_readiness(service.ready())
     );
-    for companion in &service.plan.companions {
+    for companion in &service.companions {
         let _ = writeln!(
             text,
             "     beside it ({}): {}",
@@ -65,7 +78,7 @@ fn describe_service(text: &mut String, position: usize, service: &ServiceLaunch)
             command_line(&companion.command)
         );
     }
-    for command in &service.plan.prepare {
+    for command in &service.prepare {
         let _ = writeln!(text, "     prepare: {}", command_line(command));
     }
     let _ = writeln!(text, "     $ {}", command_line(&service.command));
@@ -81,7 +94,8 @@ fn describe_service(text: &mut String, position: usize, service: &ServiceLaunch)
     for wrapping in &service.wrappings {
         let _ = writeln!(text, "     wrapped by {}", wrapping.plugin);
     }
-    for analysis in &service.plan.analyses {
+    let wrapped = service.wrappings.iter().flat_map(|w| &w.wrapped.analyses);
+    for analysis in service.plan.analyses.iter().chain(wrapped) {
         let _ = writeln!(
             text,
             "     afterwards: {} > {}",
@@ -90,10 +104,7 @@ fn describe_service(text: &mut String, position: usize, service: &ServiceLaunch)
         );
     }
     let artifacts: Vec<String> = service
-        .plan
-        .artifacts
-        .iter()
-        .chain(service.wrappings.iter().flat_map(|w| &w.wrapped.artifacts))
+        .artifacts()
         .map(|a| format!("{} ({})", a.name, a.path.display()))
         .collect();
     if !artifacts.is_empty() {
@@ -119,11 +130,44 @@ fn plan_text(plan: &RunPlan) -> String {
         if let Some(why) = &test.not_run {
             let _ = writeln!(text, "  not run ({}): {}", why.status.as_str(), why.reason);
         }
-        for file in &test.deployment.files {
+        let launcher_files = test.launcher.iter().flat_map(|l| &l.files);
+        for file in test.deployment.files.iter().chain(launcher_files) {
             let _ = writeln!(text, "  writes {}", file.path.display());
+        }
+        for probe in &test.deployment.skip_unless {
+            let _ = writeln!(
+                text,
+                "  skipped unless {} is there: {}",
+                probe.what,
+                command_line(&probe.command)
+            );
         }
         for command in &test.deployment.setup {
             let _ = writeln!(text, "  setup: {}", command_line(command));
+        }
+        for daemon in &test.deployment.daemons {
+            let _ = writeln!(
+                text,
+                "  daemon ({}), ready when {}: {}",
+                daemon.name,
+                describe_readiness(&daemon.ready),
+                command_line(&daemon.command)
+            );
+        }
+        if let Some(launcher) = &test.launcher {
+            let _ = writeln!(
+                text,
+                "  launches every service: {}",
+                command_line(&launcher.command)
+            );
+            for collection in &launcher.collect {
+                let _ = writeln!(
+                    text,
+                    "  afterwards: {} > {}",
+                    command_line(&collection.command),
+                    collection.stdout.display()
+                );
+            }
         }
         for (position, service) in test.services.iter().enumerate() {
             describe_service(&mut text, position + 1, service);
@@ -149,6 +193,33 @@ pub fn plan(
     } else {
         print!("{}", plan_text(&prepared.plan));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe_cleaned(cleaned: &Cleaned) -> String {
+    if cleaned.problems.is_empty() {
+        format!("{}: torn down", cleaned.what)
+    } else {
+        format!(
+            "{}: torn down; some commands failed (what they remove may have been gone already): {}",
+            cleaned.what,
+            cleaned.problems.join("; ")
+        )
+    }
+}
+
+/// Tears down what runs that were killed left behind (network namespaces, containers),
+/// from the teardown commands they recorded.
+pub fn clean(context: &Context) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let ledger = Ledger::new(&context.state_directory());
+    let cleaned = runtime.block_on(ledger.clean());
+    for item in &cleaned {
+        println!("{}", describe_cleaned(item));
+    }
+    println!("{} leftover(s) cleaned", cleaned.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -189,16 +260,24 @@ pub fn run(context: &Context, file: &Path, options: &RunOptions<'_>) -> anyhow::
         tests: Vec::new(),
         matrices: Default::default(),
     };
-    let progress = Progress::new(prepared.plan.tests.len(), options.quiet);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let ledger = Ledger::new(&context.state_directory());
+    for cleaned in runtime.block_on(ledger.clean()) {
+        eprintln!(
+            "panther-host: cleaned up after a run that was killed: {}",
+            describe_cleaned(&cleaned)
+        );
+    }
+    let progress = Progress::new(prepared.plan.tests.len(), options.quiet);
     let results = runtime.block_on(run_plan(
         prepared.plan,
         prepared.components,
         results,
         options.jobs,
         progress,
+        ledger,
     ));
     print!("{}", terminal(&results, &directory));
     let code = if results.state == RunState::Interrupted {

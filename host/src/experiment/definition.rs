@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use panther_plugin_api::model::Role;
+use panther_plugin_api::model::{Role, WrapLayer};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -14,6 +14,16 @@ pub struct ComponentUse {
     pub plugin: String,
     /// Its settings, already checked against its schema.
     pub config: Value,
+    /// Where its table is in the experiment file (a JSON Pointer), so a problem the
+    /// plugin finds in its settings can be shown at the key.
+    #[serde(skip)]
+    pub pointer: String,
+    /// For an execution environment: its layer, from its manifest.
+    #[serde(skip)]
+    pub layer: WrapLayer,
+    /// For an execution environment: what it claims on a service, from its manifest.
+    #[serde(skip)]
+    pub claims: Vec<String>,
 }
 
 /// One service of a test.
@@ -33,6 +43,9 @@ pub struct ServiceDefinition {
     pub target: Option<String>,
     /// The plugin's settings.
     pub config: Value,
+    /// Where its settings are in the experiment file (a JSON Pointer).
+    #[serde(skip)]
+    pub config_pointer: String,
     /// Execution environments wrapping it, innermost first.
     pub execution: Vec<ComponentUse>,
 }

@@ -8,4 +8,6 @@ pub mod source;
 pub mod validate;
 
 pub use definition::{ComponentUse, MatrixCell, ServiceDefinition, TestDefinition};
-pub use validate::{Experiment, load};
+pub use problems::Problem;
+pub use source::SourceFile;
+pub use validate::{Experiment, load, refusal};

@@ -32,21 +32,14 @@ pub struct Experiment {
     pub output_root: PathBuf,
     /// The experiment file.
     pub path: PathBuf,
+    /// The file as read, to show where a problem found later stands in it.
+    pub source: SourceFile,
 }
 
 /// Reads and checks an experiment; every problem found, one per line, on failure.
 pub fn load(path: &Path, registry: &Registry) -> Result<Experiment, InputError> {
     let source = SourceFile::read(path)?;
-    let refuse = |problems: Vec<Problem>| {
-        let mut lines: Vec<String> = problems.iter().map(|p| p.render(&source)).collect();
-        lines.sort_by_key(|line| line_number(line));
-        lines.push(format!(
-            "{}: {} problem(s); nothing was run",
-            path.display(),
-            problems.len()
-        ));
-        InputError::new(lines.join("\n"))
-    };
+    let refuse = |problems: Vec<Problem>| refusal(&source, &problems);
     let mut problems = schema_problems(&experiment_schema(), &source.value, "");
     let mut checker = Checker {
         registry,
@@ -71,7 +64,26 @@ pub fn load(path: &Path, registry: &Registry) -> Result<Experiment, InputError> 
         tests,
         output_root,
         path: path.to_path_buf(),
+        source,
     })
+}
+
+/// The input error refusing an experiment for these problems: one line each, in the
+/// order they stand in the file, then how many there were.
+pub fn refusal(source: &SourceFile, problems: &[Problem]) -> InputError {
+    let mut lines: Vec<String> = Vec::new();
+    for line in problems.iter().map(|p| p.render(source)) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines.sort_by_key(|line| line_number(line));
+    let count = lines.len();
+    lines.push(format!(
+        "{}: {count} problem(s); nothing was run",
+        source.path.display()
+    ));
+    InputError::new(lines.join("\n"))
 }
 
 /// The entries of the array `key` that the schema found nothing wrong in, read, with
@@ -191,6 +203,9 @@ impl Checker<'_> {
         Some(ComponentUse {
             plugin: choice.plugin.clone(),
             config,
+            pointer: pointer.to_owned(),
+            layer: manifest.layer,
+            claims: manifest.claims,
         })
     }
 
@@ -218,6 +233,33 @@ impl Checker<'_> {
                 )
             })
             .collect()
+    }
+
+    /// The execution environments of one service in the order they wrap it: by layer,
+    /// innermost first, and in the experiment's order within a layer. Two that claim
+    /// the same thing are a problem at the later one.
+    fn stacked(&mut self, mut executions: Vec<ComponentUse>) -> Vec<ComponentUse> {
+        for (index, later) in executions.iter().enumerate() {
+            let earlier = executions[..index].iter().find_map(|earlier| {
+                later
+                    .claims
+                    .iter()
+                    .find(|claim| earlier.claims.contains(claim))
+                    .map(|claim| (earlier, claim))
+            });
+            if let Some((earlier, claim)) = earlier {
+                self.problems.push(Problem::at(
+                    format!("{}/type", later.pointer),
+                    format!(
+                        "'{}' cannot wrap a service together with '{}': both take its {claim}; \
+                         keep one of them",
+                        later.plugin, earlier.plugin
+                    ),
+                ));
+            }
+        }
+        executions.sort_by_key(|execution| execution.layer);
+        executions
     }
 
     fn timeout(&mut self, text: Option<&str>, pointer: &str) -> Duration {
@@ -276,7 +318,8 @@ impl Checker<'_> {
             Some(p) => p.to_owned(),
             None => manifest.protocols.first().cloned().unwrap_or_default(),
         };
-        let config = self.config(&manifest, config, &format!("{pointer}/config"));
+        let config_pointer = format!("{pointer}/config");
+        let config = self.config(&manifest, config, &config_pointer);
         Some(ServiceDefinition {
             name: name.to_owned(),
             implementation: implementation.to_owned(),
@@ -285,6 +328,7 @@ impl Checker<'_> {
             version: None,
             target: None,
             config,
+            config_pointer,
             execution: Vec::new(),
         })
     }
@@ -335,7 +379,7 @@ impl Checker<'_> {
             ) {
                 service.version = section.version.clone();
                 service.target = section.target.clone();
-                service.execution = shared.iter().cloned().chain(own).collect();
+                service.execution = self.stacked(shared.iter().cloned().chain(own).collect());
                 services.push(service);
             }
         }
@@ -354,6 +398,7 @@ impl Checker<'_> {
     fn matrix(&mut self, matrix: &MatrixSection, pointer: &str) -> Vec<TestDefinition> {
         let network = self.network(matrix.network.as_ref(), pointer);
         let execution = self.executions(&matrix.execution, &format!("{pointer}/execution"));
+        let execution = self.stacked(execution);
         let timeout = self.timeout(matrix.timeout.as_deref(), pointer);
         let listed: BTreeSet<&String> = matrix.servers.iter().chain(&matrix.clients).collect();
         for name in matrix.config.keys() {

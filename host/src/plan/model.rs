@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use panther_plugin_api::model::{
-    CommandSpec, Deployment, Readiness, Role, ServicePlan, ServiceRequest, WrappedCommand,
+    ArtifactSpec, CommandSpec, Companion, Deployment, Launcher, Readiness, Role, ServicePlan,
+    ServiceRequest, WrappedCommand,
 };
 use serde::Serialize;
 
@@ -42,6 +43,11 @@ pub struct TestPlan {
     pub network: String,
     /// What the network environment planned.
     pub deployment: Deployment,
+    /// The one command that runs every service, when the network environment launches
+    /// the test as a whole (a compose file, a simulation); the host then starts no
+    /// service itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub launcher: Option<Launcher>,
     /// The services, in the order they start.
     pub services: Vec<ServiceLaunch>,
     /// The matrix cell this test came from.
@@ -52,13 +58,28 @@ pub struct TestPlan {
     pub not_run: Option<NotRun>,
 }
 
+impl TestPlan {
+    /// The indexes of the services whose end ends the test: those whose plan decides,
+    /// or every service when none does.
+    pub fn deciding(&self) -> Vec<usize> {
+        let marked: Vec<usize> = (0..self.services.len())
+            .filter(|&i| self.services[i].plan.decides)
+            .collect();
+        if marked.is_empty() {
+            (0..self.services.len()).collect()
+        } else {
+            marked
+        }
+    }
+}
+
 /// Why a planned test is recorded without running.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotRun {
     /// Whether it is unsupported or skipped.
     pub status: NotRunStatus,
-    /// The service that cannot run.
-    pub service: String,
+    /// The service that cannot run; none when it is the network environment.
+    pub service: Option<String>,
     /// Why, as the test's reason: the service, and for a skip what is missing and
     /// where it was looked for.
     pub reason: String,
@@ -110,8 +131,17 @@ pub struct ServiceLaunch {
     pub plan: ServicePlan,
     /// The execution environments' wrappings, innermost first.
     pub wrappings: Vec<Wrapping>,
+    /// The command wrapped by the execution environments, before the network's prefix.
+    pub wrapped: CommandSpec,
     /// The command the host starts: the network's prefix around the wrapped command.
     pub command: CommandSpec,
+    /// The plan's preparation commands, with the network's prefix.
+    pub prepare: Vec<CommandSpec>,
+    /// The plan's companions, with the network's prefix.
+    pub companions: Vec<Companion>,
+    /// Files the network environment produces about this service (a capture of its
+    /// link).
+    pub network_artifacts: Vec<ArtifactSpec>,
     /// Where its standard output goes.
     pub stdout: PathBuf,
     /// Where its standard error goes.
@@ -122,6 +152,15 @@ impl ServiceLaunch {
     /// How to know it is ready.
     pub fn ready(&self) -> &Readiness {
         &self.plan.ready
+    }
+
+    /// Every file it produces: its plan's, its execution environments', its network's.
+    pub fn artifacts(&self) -> impl Iterator<Item = &ArtifactSpec> {
+        self.plan
+            .artifacts
+            .iter()
+            .chain(self.wrappings.iter().flat_map(|w| &w.wrapped.artifacts))
+            .chain(&self.network_artifacts)
     }
 }
 

@@ -6,16 +6,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use panther_plugin_api::model::{
-    CommandSpec, NetworkRequest, NetworkService, PeerInfo, ServiceAddress, ServiceRequest,
-    TlsFiles, WrapRequest,
+    CommandSpec, Companion, Deployment, Launch, LaunchRequest, NetworkRequest, NetworkService,
+    PeerInfo, PlannedService, ServiceAddress, ServiceRequest, TlsFiles, WrapRequest,
 };
 
+use super::failure::PlanFailure;
 use super::model::{RunPlan, ServiceLaunch, TestPlan, Wrapping};
 use super::ports::PortAllocator;
 use super::preflight::not_run;
 use crate::components::Components;
 use crate::error::InputError;
-use crate::experiment::{ServiceDefinition, TestDefinition};
+use crate::experiment::{ServiceDefinition, SourceFile, TestDefinition};
 
 /// A short name made of letters, digits and dashes, for directories.
 pub fn slug(text: &str) -> String {
@@ -31,15 +32,20 @@ pub fn slug(text: &str) -> String {
     slug.chars().take(60).collect()
 }
 
-/// Plans every iteration of every test; a plugin refusing to plan refuses the run.
+/// Plans every iteration of every test; a plugin refusing to plan refuses the run,
+/// at the key of the experiment file it names when it names one.
 pub fn plan_run(
     experiment: &str,
     tests: &[TestDefinition],
     components: &Components,
     directory: &Path,
     run_id: &str,
+    source: &SourceFile,
 ) -> Result<RunPlan, InputError> {
     let ports = PortAllocator::new();
+    // The process id keeps two runs started in the same second, whose ids may be
+    // equal, from naming namespaces and links alike.
+    let run_tag = format!("{run_id}-p{}", std::process::id());
     let mut plans = Vec::new();
     for (index, test) in tests.iter().enumerate() {
         let test_directory =
@@ -51,13 +57,13 @@ pub fn plan_run(
                 test,
                 components,
                 ports: &ports,
-                instance: format!("{run_id}-{}-{iteration}", index + 1),
+                instance: format!("{run_tag}-{}-{iteration}", index + 1),
                 directory: test_directory.join(format!("iteration-{iteration}")),
             };
             plans.push(
                 context
                     .plan(iteration)
-                    .map_err(|e| InputError::new(format!("test '{}': {e}", test.name)))?,
+                    .map_err(|failure| failure.refusal(&test.name, source))?,
             );
         }
     }
@@ -77,40 +83,9 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn plan(&self, iteration: u32) -> Result<TestPlan, String> {
+    fn plan(&self, iteration: u32) -> Result<TestPlan, PlanFailure> {
         let order = start_order(&self.test.services)?;
-        let network = self
-            .components
-            .network(&self.test.network.plugin)
-            .ok_or_else(|| {
-                format!(
-                    "network environment '{}' is not loaded",
-                    self.test.network.plugin
-                )
-            })?;
-        let mut slots = Vec::new();
-        for service in &order {
-            let port = self
-                .ports
-                .allocate()
-                .ok_or("no free port left between 20000 and 32000")?;
-            slots.push(NetworkService {
-                name: service.name.clone(),
-                role: service.role,
-                port,
-                artifacts_dir: self.directory.join(slug(&service.name)).join("artifacts"),
-            });
-        }
-        let deployment = network
-            .handle
-            .deploy(&NetworkRequest {
-                instance: self.instance.clone(),
-                services: slots,
-                config: self.test.network.config.clone(),
-                directory: self.directory.clone(),
-                plugin_dir: network.directory.clone(),
-            })
-            .map_err(|e| format!("network '{}': {e}", self.test.network.plugin))?;
+        let deployment = self.deploy(&order)?;
         let mut addresses = BTreeMap::new();
         for service in &order {
             let launch = deployment.launches.get(&service.name).ok_or_else(|| {
@@ -123,9 +98,10 @@ impl Context<'_> {
         }
         let mut services = Vec::new();
         for service in &order {
-            let prefix = deployment.launches[&service.name].prefix.clone();
-            services.push(self.launch(service, &addresses, prefix)?);
+            let launch = &deployment.launches[&service.name];
+            services.push(self.launch(service, &addresses, launch)?);
         }
+        let launcher = self.launcher(&services)?;
         Ok(TestPlan {
             name: self.test.name.clone(),
             iteration,
@@ -135,9 +111,88 @@ impl Context<'_> {
             timeout: self.test.timeout,
             network: self.test.network.plugin.clone(),
             deployment,
+            launcher,
             cell: self.test.cell.clone(),
             not_run: not_run(&services),
             services,
+        })
+    }
+
+    /// The network environment's deployment of the services, in start order.
+    fn deploy(&self, order: &[ServiceDefinition]) -> Result<Deployment, PlanFailure> {
+        let network = &self.test.network;
+        let environment = self
+            .components
+            .network(&network.plugin)
+            .ok_or_else(|| format!("network environment '{}' is not loaded", network.plugin))?;
+        let mut slots = Vec::new();
+        for service in order {
+            let port = self
+                .ports
+                .allocate()
+                .ok_or("no free port left between 20000 and 32000".to_owned())?;
+            slots.push(NetworkService {
+                name: service.name.clone(),
+                role: service.role,
+                port,
+                artifacts_dir: self.directory.join(slug(&service.name)).join("artifacts"),
+            });
+        }
+        let request = NetworkRequest {
+            instance: self.instance.clone(),
+            services: slots,
+            config: network.config.clone(),
+            directory: self.directory.clone(),
+            plugin_dir: environment.directory.clone(),
+        };
+        environment.handle.deploy(&request).map_err(|e| {
+            PlanFailure::from_plugin(
+                &e,
+                &network.pointer,
+                &format!("network '{}'", network.plugin),
+            )
+        })
+    }
+
+    /// The network environment's launcher for the planned services, if it has one.
+    fn launcher(
+        &self,
+        services: &[ServiceLaunch],
+    ) -> Result<Option<panther_plugin_api::model::Launcher>, PlanFailure> {
+        let network = &self.test.network;
+        let Some(environment) = self.components.network(&network.plugin) else {
+            return Ok(None);
+        };
+        let planned = services
+            .iter()
+            .map(|service| PlannedService {
+                name: service.name.clone(),
+                role: service.role,
+                address: service.request.address.clone(),
+                command: service.wrapped.clone(),
+                prepare: service.plan.prepare.clone(),
+                companions: service.plan.companions.clone(),
+                ready: service.plan.ready.clone(),
+                decides: service.plan.decides,
+                target: service.request.target.clone(),
+                output_dir: service.request.output_dir.clone(),
+                artifacts_dir: service.request.artifacts_dir.clone(),
+            })
+            .collect();
+        let request = LaunchRequest {
+            instance: self.instance.clone(),
+            config: network.config.clone(),
+            directory: self.directory.clone(),
+            timeout_ms: u64::try_from(self.test.timeout.as_millis()).unwrap_or(u64::MAX),
+            services: planned,
+            plugin_dir: environment.directory.clone(),
+        };
+        environment.handle.launch(&request).map_err(|e| {
+            PlanFailure::from_plugin(
+                &e,
+                &network.pointer,
+                &format!("network '{}'", network.plugin),
+            )
         })
     }
 
@@ -145,8 +200,8 @@ impl Context<'_> {
         &self,
         service: &ServiceDefinition,
         addresses: &BTreeMap<String, ServiceAddress>,
-        prefix: Vec<String>,
-    ) -> Result<ServiceLaunch, String> {
+        launch: &Launch,
+    ) -> Result<ServiceLaunch, PlanFailure> {
         let manager = self
             .components
             .service(&service.implementation)
@@ -188,9 +243,10 @@ impl Context<'_> {
             tls: Some(tls_files(&output_dir)),
         };
         let plan = manager.handle.plan(&request).map_err(|e| {
-            format!(
-                "service '{}' ({}): {e}",
-                service.name, service.implementation
+            PlanFailure::from_plugin(
+                &e,
+                &service.config_pointer,
+                &format!("service '{}' ({})", service.name, service.implementation),
             )
         })?;
         let mut command = plan.command.clone();
@@ -212,9 +268,13 @@ impl Context<'_> {
                     plugin_dir: environment.directory.clone(),
                 })
                 .map_err(|e| {
-                    format!(
-                        "service '{}': execution '{}': {e}",
-                        service.name, execution.plugin
+                    PlanFailure::from_plugin(
+                        &e,
+                        &execution.pointer,
+                        &format!(
+                            "service '{}': execution '{}'",
+                            service.name, execution.plugin
+                        ),
                     )
                 })?;
             command = wrapped.command.clone();
@@ -224,14 +284,27 @@ impl Context<'_> {
                 wrapped,
             });
         }
+        let prefixed =
+            |command: &CommandSpec| with_prefix(command.clone(), &launch.prefix, &output_dir);
         Ok(ServiceLaunch {
             name: service.name.clone(),
             implementation: service.implementation.clone(),
             role: service.role,
+            command: prefixed(&command),
+            prepare: plan.prepare.iter().map(prefixed).collect(),
+            companions: plan
+                .companions
+                .iter()
+                .map(|companion| Companion {
+                    command: prefixed(&companion.command),
+                    ..companion.clone()
+                })
+                .collect(),
+            network_artifacts: launch.artifacts.clone(),
+            wrapped: command,
             request,
             plan,
             wrappings,
-            command: with_prefix(command, prefix, &output_dir),
             stdout: output_dir.join("stdout.log"),
             stderr: output_dir.join("stderr.log"),
         })
@@ -251,12 +324,12 @@ fn tls_files(output_dir: &Path) -> TlsFiles {
 
 /// Puts the network's launch prefix in front of a command; the working directory is
 /// the service's output directory unless the plan named one.
-fn with_prefix(command: CommandSpec, prefix: Vec<String>, output_dir: &Path) -> CommandSpec {
+fn with_prefix(command: CommandSpec, prefix: &[String], output_dir: &Path) -> CommandSpec {
     let cwd = command
         .cwd
         .clone()
         .or_else(|| Some(output_dir.to_path_buf()));
-    let mut argv = prefix;
+    let mut argv = prefix.to_vec();
     argv.push(command.program);
     argv.extend(command.args);
     let program = argv.remove(0);
@@ -309,6 +382,7 @@ mod tests {
             version: None,
             target: target.map(Into::into),
             config: serde_json::json!({}),
+            config_pointer: String::new(),
             execution: vec![],
         }
     }
@@ -340,11 +414,8 @@ mod tests {
     #[test]
     fn the_prefix_goes_in_front_and_the_directory_defaults() {
         let command = CommandSpec::new("ping-pong", ["server"]);
-        let prefixed = with_prefix(
-            command,
-            vec!["ip".into(), "netns".into(), "exec".into(), "n1".into()],
-            Path::new("/out"),
-        );
+        let prefix = ["ip", "netns", "exec", "n1"].map(String::from);
+        let prefixed = with_prefix(command, &prefix, Path::new("/out"));
         assert_eq!(prefixed.program, "ip");
         assert_eq!(
             prefixed.args,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use panther_plugin_api::model::{CommandSpec, Requirement};
 
-use super::model::{NotRun, NotRunStatus, RunPlan, ServiceLaunch};
+use super::model::{NotRun, NotRunStatus, RunPlan, ServiceLaunch, TestPlan};
 use crate::error::InputError;
 
 fn is_executable(path: &Path) -> bool {
@@ -50,6 +50,19 @@ fn missing_program(test: &str, what: &str, command: &CommandSpec) -> Option<Stri
     })
 }
 
+/// Why a requirement of a network or execution environment is missing, or nothing when
+/// it is there.
+fn missing_tool(environment: &str, requirement: &Requirement) -> Option<String> {
+    (!requirement.path.exists()).then(|| {
+        format!(
+            "{environment} needs {}, missing at {}: {}",
+            requirement.what,
+            requirement.path.display(),
+            requirement.how_to_get
+        )
+    })
+}
+
 /// Why a requirement is missing, or nothing when it is there.
 fn missing_requirement(
     test: &str,
@@ -83,7 +96,7 @@ pub fn not_run(services: &[ServiceLaunch]) -> Option<NotRun> {
     let unsupported = services.iter().find_map(|service| {
         service.plan.unsupported.as_ref().map(|reason| NotRun {
             status: NotRunStatus::Unsupported,
-            service: service.name.clone(),
+            service: Some(service.name.clone()),
             reason: format!("{} ({}): {reason}", service.name, service.implementation),
         })
     });
@@ -96,7 +109,7 @@ pub fn not_run(services: &[ServiceLaunch]) -> Option<NotRun> {
                 .find(|r| !r.path.exists())
                 .map(|requirement| NotRun {
                     status: NotRunStatus::Skipped,
-                    service: service.name.clone(),
+                    service: Some(service.name.clone()),
                     reason: format!(
                         "not run: {} {}",
                         service.name,
@@ -110,11 +123,18 @@ pub fn not_run(services: &[ServiceLaunch]) -> Option<NotRun> {
 /// Every problem with one service: its unmet requirements, or else its missing programs
 /// (a missing requirement usually explains the missing program better).
 fn service_problems(test: &str, service: &ServiceLaunch) -> Vec<String> {
+    let tools = service.wrappings.iter().flat_map(|w| {
+        w.wrapped
+            .requires
+            .iter()
+            .filter_map(|r| missing_tool(&format!("execution environment '{}'", w.plugin), r))
+    });
     let unmet: Vec<String> = service
         .plan
         .requires
         .iter()
         .filter_map(|r| missing_requirement(test, service, r))
+        .chain(tools)
         .collect();
     if !unmet.is_empty() {
         return unmet;
@@ -137,30 +157,66 @@ fn service_problems(test: &str, service: &ServiceLaunch) -> Vec<String> {
         format!("service '{name}' ({})", service.implementation),
         &service.plan.command,
     ));
+    commands.extend(service.wrappings.iter().flat_map(|w| {
+        w.wrapped.analyses.iter().map(|a| {
+            (
+                format!("service '{name}' analysis of {}", w.plugin),
+                &a.command,
+            )
+        })
+    }));
     commands
         .iter()
         .filter_map(|(what, command)| missing_program(test, what, command))
         .collect()
 }
 
-/// Refuses the plan when something a service of a test that will run requires is
-/// missing (with how to get it), or a program it starts cannot be found (with where it
-/// was looked for).
+/// Every problem with a test's network environment: root it needs, its unmet
+/// requirements, or else the programs of its setup, daemons and teardown.
+fn network_problems(test: &TestPlan) -> Vec<String> {
+    let network = format!("network '{}'", test.network);
+    let deployment = &test.deployment;
+    let mut problems = Vec::new();
+    if let Some(why) = &deployment.needs_root_for
+        && !nix::unistd::geteuid().is_root()
+    {
+        problems.push(format!(
+            "{network} needs root ({why}): run panther-host as root, e.g. with sudo, or pick another network"
+        ));
+    }
+    problems.extend(
+        deployment
+            .requires
+            .iter()
+            .filter_map(|r| missing_tool(&network, r)),
+    );
+    if !problems.is_empty() {
+        return problems;
+    }
+    let setup = deployment.setup.iter().map(|c| ("setup", c));
+    let daemons = deployment.daemons.iter().map(|d| ("daemon", &d.command));
+    let teardown = deployment.teardown.iter().map(|c| ("teardown", c));
+    setup
+        .chain(daemons)
+        .chain(teardown)
+        .filter_map(|(what, command)| {
+            missing_program(&test.name, &format!("{network} {what}"), command)
+        })
+        .collect()
+}
+
+/// Refuses the plan when something a test that will run requires is missing (with how
+/// to get it), root it needs is not there, or a program it starts cannot be found (with
+/// where it was looked for).
 pub fn check_programs(plan: &RunPlan) -> Result<(), InputError> {
     let mut problems: Vec<String> = Vec::new();
     for test in plan.tests.iter().filter(|t| t.not_run.is_none()) {
-        let setup = test.deployment.setup.iter().filter_map(|command| {
-            missing_program(
-                &test.name,
-                &format!("network '{}' setup", test.network),
-                command,
-            )
-        });
+        let network = network_problems(test);
         let services = test
             .services
             .iter()
             .flat_map(|s| service_problems(&test.name, s));
-        for problem in setup.chain(services) {
+        for problem in network.into_iter().chain(services) {
             if !problems.contains(&problem) {
                 problems.push(problem);
             }

@@ -6,8 +6,8 @@ use panther_plugin_api::ffi::{
     ExecutionEnvironmentBox, JsonResult, NetworkEnvironmentBox, ServiceManagerBox,
 };
 use panther_plugin_api::model::{
-    Deployment, ExecutionFindings, FindingsRequest, NetworkRequest, ServiceOutcome, ServicePlan,
-    ServiceRequest, Verdict, WrapRequest, WrappedCommand,
+    Deployment, ExecutionFindings, FindingsRequest, LaunchRequest, Launcher, NetworkRequest,
+    ServiceOutcome, ServicePlan, ServiceRequest, Verdict, WrapRequest, WrappedCommand,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -89,6 +89,12 @@ impl NetworkEnvironmentHandle {
     /// How to set up the network, launch each service in it and tear it down.
     pub fn deploy(&self, request: &NetworkRequest) -> Result<Deployment, CallError> {
         round_trip(request, |json| self.0.deploy(json))
+    }
+
+    /// One command that runs every planned service, or `None` for the host to start
+    /// each one (plugins built before plugin-api 1.2.0 always answer `None`).
+    pub fn launch(&self, request: &LaunchRequest) -> Result<Option<Launcher>, CallError> {
+        round_trip(request, |json| self.0.launch(json))
     }
 }
 

@@ -74,8 +74,50 @@ pub fn markdown(results: &RunResults) -> String {
             test.directory.display()
         );
     }
+    text.push_str(&findings(results));
     text.push_str(&matrix_tables(results));
     text
+}
+
+/// What the execution environments found, test by test, with links to the files that
+/// show it.
+fn findings(results: &RunResults) -> String {
+    let mut rows = String::new();
+    for test in &results.tests {
+        for service in &test.services {
+            for found in &service.findings {
+                let file = found
+                    .finding
+                    .file
+                    .as_ref()
+                    .map(|f| {
+                        let shown = f.strip_prefix(&test.directory).unwrap_or(f).display();
+                        format!("[{shown}]({})", f.display())
+                    })
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    rows,
+                    "| {} | {} {} | {} | {} | {} | {file} |",
+                    if found.finding.fails_test {
+                        "❌"
+                    } else {
+                        "ℹ️"
+                    },
+                    escape(&test.name),
+                    iteration_label(test),
+                    service.name,
+                    found.plugin,
+                    escape(&found.finding.summary),
+                );
+            }
+        }
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n## Findings\n\n| | test | service | by | finding | file |\n|---|---|---|---|---|---|\n{rows}"
+    )
 }
 
 /// One client x server table per matrix and test case: rows are clients, columns

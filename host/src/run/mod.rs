@@ -2,19 +2,25 @@
 //! teardown, judged as it ends, with the results files rewritten after each one.
 //! Ctrl-C or SIGTERM stops every running test cleanly and starts no new one.
 
+mod launcher;
+mod ledger;
 mod process;
 mod progress;
 mod readiness;
+mod services;
+mod setup;
 mod test_run;
 mod tls;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
+pub use ledger::{Cleaned, Ledger};
 pub use process::shown;
 pub use progress::Progress;
 pub use readiness::describe_readiness;
@@ -63,6 +69,31 @@ impl Collector {
     }
 }
 
+/// The time left until `deadline`.
+fn remaining(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+/// Waits until the run is asked to stop (forever if it cannot be).
+async fn until_cancelled(cancel: &mut watch::Receiver<bool>) {
+    if cancel.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Adds a line to a test's host log; a failure to write it is only logged.
+fn append_line(log: &Path, line: &str) {
+    use std::io::Write;
+    let written = std::fs::File::options()
+        .create(true)
+        .append(true)
+        .open(log)
+        .and_then(|mut file| writeln!(file, "{line}"));
+    if let Err(error) = written {
+        tracing::warn!("cannot write {}: {error}", log.display());
+    }
+}
+
 /// Stops the run on SIGINT or SIGTERM.
 fn watch_signals(stop: watch::Sender<bool>) -> std::io::Result<()> {
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -85,7 +116,9 @@ pub async fn run_plan(
     results: RunResults,
     jobs: usize,
     progress: Progress,
+    ledger: Ledger,
 ) -> RunResults {
+    let ledger = Arc::new(ledger);
     let (stop, cancel) = watch::channel(false);
     if let Err(error) = watch_signals(stop) {
         tracing::warn!("cannot watch for Ctrl-C: {error}");
@@ -106,6 +139,7 @@ pub async fn run_plan(
         let collector = Arc::clone(&collector);
         let progress = Arc::clone(&progress);
         let run_directory = run_directory.clone();
+        let ledger = Arc::clone(&ledger);
         let mut cancel = cancel.clone();
         tasks.spawn(async move {
             let Ok(_permit) = permits.acquire().await else {
@@ -115,7 +149,7 @@ pub async fn run_plan(
                 return;
             }
             progress.started(&test);
-            let result = run_one(&test, &components, &run_directory, &mut cancel).await;
+            let result = run_one(&test, &components, &run_directory, &ledger, &mut cancel).await;
             progress.finished(&result);
             tracing::info!(
                 "{}: {}: {}",
@@ -146,7 +180,8 @@ pub async fn run_plan(
 async fn run_one(
     test: &TestPlan,
     components: &Components,
-    run_directory: &std::path::Path,
+    run_directory: &Path,
+    ledger: &Ledger,
     cancel: &mut watch::Receiver<bool>,
 ) -> TestResult {
     if let Some(why) = &test.not_run {
@@ -158,6 +193,6 @@ async fn run_one(
         }
         return not_run(test, why, run_directory);
     }
-    let execution = test_run::execute(test, cancel).await;
+    let execution = test_run::execute(test, ledger, cancel).await;
     judge(test, &execution, components, run_directory)
 }

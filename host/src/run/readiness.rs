@@ -3,9 +3,14 @@
 //! its output, or a delay.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use panther_plugin_api::model::{Readiness, Transport};
+use tokio::sync::watch;
+use tokio::time::sleep;
+
+use super::process::Process;
+use super::{describe_exit, remaining, until_cancelled};
 
 /// How often readiness is checked.
 const POLL: Duration = Duration::from_millis(2);
@@ -120,8 +125,59 @@ impl ReadinessCheck {
 }
 
 /// The pause before checking again: short at first, longer for slow services.
-pub fn next_poll(attempt: u32) -> Duration {
+fn next_poll(attempt: u32) -> Duration {
     if attempt < 50 { POLL } else { POLL * 5 }
+}
+
+/// Why a started process did not become ready.
+pub enum NotReady {
+    /// It ended, or the deadline came first.
+    Failed(String),
+    /// The run was interrupted.
+    Interrupted,
+}
+
+/// Waits until a started process is ready, as `ready` says; returns what was waited
+/// for.
+pub async fn wait_until_ready(
+    process: &mut Process,
+    ready: &Readiness,
+    stdout: &Path,
+    stderr: &Path,
+    deadline: Instant,
+    cancel: &mut watch::Receiver<bool>,
+) -> Result<String, NotReady> {
+    let started = Instant::now();
+    let mut check = ReadinessCheck::new(ready.clone());
+    let mut attempt = 0;
+    while !check.is_ready(process.pid(), stdout, stderr) {
+        if let Some(exit) = process.try_exit() {
+            return Err(NotReady::Failed(format!(
+                "exited ({}) before it was ready (waiting until {})",
+                describe_exit(&exit),
+                check.describe()
+            )));
+        }
+        if Instant::now() >= deadline {
+            return Err(NotReady::Failed(format!(
+                "not ready after {} s (waiting until {})",
+                started.elapsed().as_secs_f64().round(),
+                check.describe()
+            )));
+        }
+        if *cancel.borrow() {
+            return Err(NotReady::Interrupted);
+        }
+        sleep(next_poll(attempt)).await;
+        attempt += 1;
+    }
+    if let Readiness::Delay { ms } = ready {
+        tokio::select! {
+            () = sleep(Duration::from_millis(*ms).min(remaining(deadline))) => {}
+            () = until_cancelled(cancel) => return Err(NotReady::Interrupted),
+        }
+    }
+    Ok(check.describe())
 }
 
 #[cfg(test)]

@@ -89,8 +89,9 @@ fn tool(path: &str, package: &str) -> Requirement {
     }
 }
 
-/// A capture of the UDP traffic to and from the server's port on loopback, started
-/// before the client and stopped after the test.
+/// A capture of the UDP traffic to and from the server's port, on every interface of
+/// the client's network (loopback, or the link of a network namespace), started before
+/// the client and stopped after the test.
 fn capture(request: &ServiceRequest, server: &ServiceAddress) -> Companion {
     // tcpdump says "listening on" only once the capture is live and filtered, so the
     // client's first packet is never missed; immediate mode and -U hand over and write
@@ -99,7 +100,7 @@ fn capture(request: &ServiceRequest, server: &ServiceAddress) -> Companion {
         "/usr/bin/tcpdump",
         [
             "-i".to_owned(),
-            "lo".to_owned(),
+            "any".to_owned(),
             "--immediate-mode".to_owned(),
             "-U".to_owned(),
             "-w".to_owned(),

@@ -1,0 +1,140 @@
+//! Running a test whose network environment starts every service with one command
+//! (a compose file, a simulation): the host runs that command, collects what it left,
+//! and reads each service's output and exit code from where the environment said.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use panther_plugin_api::model::{ExitInfo, LaunchedOutputs, Launcher};
+use tokio::sync::watch;
+
+use super::process::{self, run_to_end, shown};
+use super::test_run::{Ending, describe_exit};
+use super::until_cancelled;
+use crate::plan::TestPlan;
+
+/// How long each collection command may take.
+const COLLECT_LIMIT: Duration = Duration::from_secs(60);
+
+/// What a launched test did.
+pub struct Launched {
+    /// How it ended.
+    pub ending: Ending,
+    /// Each service's exit, by the plan's order; `None` for one the launcher never ran.
+    pub exits: Vec<Option<ExitInfo>>,
+    /// How long the launcher ran.
+    pub span: Duration,
+}
+
+/// Runs the launcher until it ends, the deadline or an interruption, then collects
+/// every service's output and exit.
+pub async fn run_launcher(
+    plan: &TestPlan,
+    launcher: &Launcher,
+    log: &Path,
+    deadline: Instant,
+    cancel: &mut watch::Receiver<bool>,
+) -> Launched {
+    let stdout = plan.directory.join("launcher.stdout.log");
+    let stderr = plan.directory.join("launcher.stderr.log");
+    let none = || plan.services.iter().map(|_| None).collect();
+    let started = Instant::now();
+    let mut process = match process::start(&launcher.command, &stdout, &stderr) {
+        Ok(process) => process,
+        Err(error) => {
+            return Launched {
+                ending: Ending::StartFailed {
+                    service: "the launcher".to_owned(),
+                    reason: error.to_string(),
+                },
+                exits: none(),
+                span: Duration::ZERO,
+            };
+        }
+    };
+    let (timed_out, exit) = tokio::select! {
+        exit = process.wait() => (false, exit),
+        () = tokio::time::sleep_until(deadline.into()) => (true, process.stop().await),
+        () = until_cancelled(cancel) => {
+            process.stop().await;
+            return Launched { ending: Ending::Interrupted, exits: none(), span: started.elapsed() };
+        }
+    };
+    let span = started.elapsed();
+    for collection in &launcher.collect {
+        if let Err(problem) = run_to_end(
+            &collection.command,
+            &collection.stdout,
+            &collection.stderr,
+            COLLECT_LIMIT,
+        )
+        .await
+        {
+            tracing::warn!("{}: collecting output failed: {problem}", plan.name);
+            super::append_line(log, &format!("collection failed: {problem}"));
+        }
+    }
+    let exits: Vec<Option<ExitInfo>> = plan
+        .services
+        .iter()
+        .map(|service| {
+            let outputs = launcher.outputs.get(&service.name)?;
+            copy_output(&outputs.stdout, &service.stdout);
+            copy_output(&outputs.stderr, &service.stderr);
+            Some(exit_of(outputs))
+        })
+        .collect();
+    let ran = exits.iter().flatten().any(|e| e.code.is_some());
+    let ending = if timed_out {
+        let still = plan
+            .deciding()
+            .into_iter()
+            .filter(|&i| exits[i].as_ref().is_none_or(|e| e.code.is_none()))
+            .map(|i| plan.services[i].name.clone())
+            .collect();
+        Ending::TimedOut(still)
+    } else if !ran && exit.code != Some(0) {
+        Ending::StartFailed {
+            service: "the launcher".to_owned(),
+            reason: format!(
+                "`{}` ended ({}) before any service did (logs: {})",
+                shown(&launcher.command),
+                describe_exit(&exit),
+                stderr.display()
+            ),
+        }
+    } else {
+        Ending::Completed
+    };
+    Launched {
+        ending,
+        exits,
+        span,
+    }
+}
+
+/// A service's exit from the file its wrapper wrote; stopped when there is none.
+fn exit_of(outputs: &LaunchedOutputs) -> ExitInfo {
+    let code = std::fs::read_to_string(&outputs.exit_code)
+        .ok()
+        .and_then(|text| text.trim().parse::<i32>().ok());
+    ExitInfo {
+        code,
+        signal: None,
+        stopped_by_host: code.is_none(),
+    }
+}
+
+/// Puts what the launcher left for a service where the service's own log goes.
+fn copy_output(from: &Path, to: &Path) {
+    if from == to || !from.exists() {
+        return;
+    }
+    if let Err(error) = std::fs::copy(from, to) {
+        tracing::warn!(
+            "cannot copy {} to {}: {error}",
+            from.display(),
+            to.display()
+        );
+    }
+}
