@@ -1,1 +1,96 @@
-//! The docker_compose network environment: one container per service on a bridge network
+//! The docker_compose network environment: one container per service on a bridge network.
+//!
+//! `deploy` gives service `i` host `i + 2` of the config's subnet (172.28.0.0/24 by
+//! default), skips the test when no Docker engine or compose answers, and tears the
+//! project down afterwards. `launch` writes `docker-compose.yml` in the test's
+//! directory and runs the whole test as `docker compose up --abort-on-container-exit`:
+//!
+//! - each container runs the configured image with its service's command under a fixed
+//!   shell wrapper ([`wrapper`]) that writes the service's standard output, standard
+//!   error and exit code to `launched.stdout.log`, `launched.stderr.log` and
+//!   `launched.exit_code` in the service's output directory. Writing them there, rather
+//!   than collecting them with `compose logs` afterwards, keeps the two streams apart
+//!   with Compose v1 too (whose `logs` merges them) and whatever the engine's log
+//!   driver;
+//! - the test's directory is mounted read-write and the programs' directories
+//!   read-only, at the same paths ([`mounts`]);
+//! - a service starts after the one it targets, once that one is ready as its plan
+//!   says, through a healthcheck ([`readiness`]);
+//! - the first container to end stops the others; one still running then has no exit
+//!   code file, and counts as stopped.
+//!
+//! A service whose plan also runs preparation commands or companions (a packet
+//! capture) is refused: its container runs one command.
+
+mod commands;
+mod compose_file;
+mod config;
+mod launch;
+mod mounts;
+mod names;
+mod readiness;
+mod subnet;
+mod wrapper;
+
+use panther_plugin_api::model::{
+    Deployment, Description, Launch, LaunchRequest, Launcher, NetworkRequest, ServiceAddress,
+};
+use panther_plugin_api::{NetworkEnvironment, PluginError, export_plugin};
+
+use commands::Project;
+use config::Config;
+
+/// The component this library exports.
+pub struct DockerCompose;
+
+impl NetworkEnvironment for DockerCompose {
+    fn describe() -> Description {
+        Description {
+            name: "docker_compose".to_owned(),
+            description: "one container per service on a Docker bridge network, run with \
+                          docker compose"
+                .to_owned(),
+            protocols: vec![],
+            roles: vec![],
+            config_schema: config::schema(),
+            ..Description::default()
+        }
+    }
+
+    fn new() -> Result<Self, PluginError> {
+        Ok(DockerCompose)
+    }
+
+    fn deploy(&self, request: &NetworkRequest) -> Result<Deployment, PluginError> {
+        let config = Config::parse(&request.config)?;
+        let hosts = config.subnet.hosts(request.services.len())?;
+        let launches = request
+            .services
+            .iter()
+            .zip(hosts)
+            .map(|(service, host)| {
+                let address = ServiceAddress {
+                    host: host.to_string(),
+                    port: service.port,
+                };
+                (service.name.clone(), Launch::at(address))
+            })
+            .collect();
+        let project = Project::new(&config, &request.directory, &request.instance);
+        Ok(Deployment {
+            teardown: vec![project.down()?],
+            skip_unless: commands::probes(&config),
+            ..Deployment::new(launches)
+        })
+    }
+
+    fn launch(&self, request: &LaunchRequest) -> Result<Option<Launcher>, PluginError> {
+        let config = Config::parse(&request.config)?;
+        launch::launcher(&config, request).map(Some)
+    }
+}
+
+export_plugin!(network_environment: DockerCompose);
+
+#[cfg(test)]
+mod tests;

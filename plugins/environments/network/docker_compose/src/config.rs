@@ -1,0 +1,301 @@
+//! The plugin's `config` table: its schema, its defaults and its checks.
+
+use std::path::PathBuf;
+
+use panther_plugin_api::{PluginError, parse_config};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::subnet::Subnet;
+
+/// The compose command when the config names none.
+const COMPOSE: [&str; 2] = ["docker", "compose"];
+/// The image every service runs in when the config names none.
+const IMAGE: &str = "debian:bookworm-slim";
+/// The bridge network's subnet when the config names none.
+const SUBNET: &str = "172.28.0.0/24";
+
+/// The environment's settings, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The compose command, as an argv prefix (`docker compose`, `docker-compose`).
+    pub compose: Vec<String>,
+    /// The image every service's container runs.
+    pub image: String,
+    /// Extra bind mounts for every container.
+    pub volumes: Vec<Bind>,
+    /// The bridge network's subnet, where the services' addresses come from.
+    pub subnet: Subnet,
+    /// Whether the containers run privileged.
+    pub privileged: bool,
+}
+
+/// A host directory or file mounted into a container.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Bind {
+    /// The path on the host.
+    pub source: PathBuf,
+    /// The path in the container.
+    pub target: PathBuf,
+    /// Whether the container may only read it.
+    pub read_only: bool,
+}
+
+/// The table as written, before its values are checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct Written {
+    compose: Vec<String>,
+    image: String,
+    volumes: Vec<String>,
+    subnet: String,
+    privileged: bool,
+}
+
+impl Default for Written {
+    fn default() -> Self {
+        Self {
+            compose: COMPOSE.map(str::to_owned).to_vec(),
+            image: IMAGE.to_owned(),
+            volumes: Vec::new(),
+            subnet: SUBNET.to_owned(),
+            privileged: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the `config` table (absent means every default); an error names the
+    /// key at fault.
+    pub fn parse(value: &Value) -> Result<Self, PluginError> {
+        let written: Written = parse_config(value)?;
+        if written.compose.is_empty() || written.compose.iter().any(String::is_empty) {
+            return Err(PluginError::new(
+                "config key `compose`: must name a command, one word per item, e.g. \
+                 [\"docker\", \"compose\"] or [\"docker-compose\"]",
+            ));
+        }
+        if written.image.is_empty() {
+            return Err(PluginError::new(
+                "config key `image`: must name an image, e.g. \"debian:bookworm-slim\"",
+            ));
+        }
+        let volumes = written
+            .volumes
+            .iter()
+            .map(|volume| {
+                Bind::parse(volume)
+                    .map_err(|problem| PluginError::new(format!("config key `volumes`: {problem}")))
+            })
+            .collect::<Result<_, _>>()?;
+        let subnet = written
+            .subnet
+            .parse()
+            .map_err(|problem| PluginError::new(format!("config key `subnet`: {problem}")))?;
+        Ok(Self {
+            compose: written.compose,
+            image: written.image,
+            volumes,
+            subnet,
+            privileged: written.privileged,
+        })
+    }
+}
+
+impl Bind {
+    /// Reads `/host/path:/container/path` with an optional `:ro` or `:rw`.
+    fn parse(text: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = text.split(':').collect();
+        let read_only = match parts.get(2).copied() {
+            None | Some("rw") => false,
+            Some("ro") => true,
+            Some(_) => return Err(bad_bind(text)),
+        };
+        match parts[..] {
+            [source, target] | [source, target, _]
+                if source.starts_with('/') && target.starts_with('/') =>
+            {
+                Ok(Self {
+                    source: source.into(),
+                    target: target.into(),
+                    read_only,
+                })
+            }
+            _ => Err(bad_bind(text)),
+        }
+    }
+}
+
+/// Why `text` is not a bind mount, and what would be.
+fn bad_bind(text: &str) -> String {
+    format!(
+        "'{text}' is not a bind mount; write \"/host/path:/container/path\" or \
+         \"/host/path:/container/path:ro\""
+    )
+}
+
+/// The JSON Schema of the `config` table.
+pub fn schema() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "compose": {
+                "type": "array",
+                "items": { "type": "string", "minLength": 1 },
+                "minItems": 1,
+                "description": "the compose command, one word per item: [\"docker\", \"compose\"] \
+                                (Compose v2) or [\"docker-compose\"] (v1)",
+                "default": COMPOSE
+            },
+            "image": {
+                "type": "string",
+                "minLength": 1,
+                "description": "the image every service runs in; the services' programs are \
+                                host paths, mounted at the same paths",
+                "default": IMAGE
+            },
+            "volumes": {
+                "type": "array",
+                "items": { "type": "string" },
+                "description": "extra bind mounts for every container, \
+                                \"/host/path:/container/path\" with an optional \":ro\"",
+                "default": []
+            },
+            "subnet": {
+                "type": "string",
+                "description": "the IPv4 subnet of the test's bridge network; service i gets \
+                                host i+2",
+                "default": SUBNET
+            },
+            "privileged": {
+                "type": "boolean",
+                "description": "whether the containers run privileged",
+                "default": false
+            }
+        },
+        "additionalProperties": false
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Map;
+
+    use super::*;
+
+    #[test]
+    fn an_absent_or_empty_config_takes_the_defaults() {
+        let config = Config::parse(&Value::Null).unwrap();
+        assert_eq!(Config::parse(&json!({})).unwrap(), config);
+        assert_eq!(config.compose, ["docker", "compose"]);
+        assert_eq!(config.image, "debian:bookworm-slim");
+        assert!(config.volumes.is_empty());
+        assert_eq!(config.subnet.to_string(), "172.28.0.0/24");
+        assert!(!config.privileged);
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let config = Config::parse(&json!({
+            "compose": ["docker-compose"],
+            "image": "ubuntu:24.04",
+            "volumes": ["/srv/certs:/certs:ro", "/srv/www:/www", "/a:/b:rw"],
+            "subnet": "10.9.0.0/16",
+            "privileged": true
+        }))
+        .unwrap();
+        assert_eq!(config.compose, ["docker-compose"]);
+        assert_eq!(config.image, "ubuntu:24.04");
+        assert_eq!(
+            config.volumes,
+            [
+                Bind {
+                    source: "/srv/certs".into(),
+                    target: "/certs".into(),
+                    read_only: true
+                },
+                Bind {
+                    source: "/srv/www".into(),
+                    target: "/www".into(),
+                    read_only: false
+                },
+                Bind {
+                    source: "/a".into(),
+                    target: "/b".into(),
+                    read_only: false
+                }
+            ]
+        );
+        assert_eq!(config.subnet.to_string(), "10.9.0.0/16");
+        assert!(config.privileged);
+    }
+
+    #[test]
+    fn names_the_key_at_fault() {
+        let cases = [
+            (
+                json!({"compose": []}),
+                "config key `compose`: must name a command",
+            ),
+            (
+                json!({"compose": ["docker", ""]}),
+                "config key `compose`: must name",
+            ),
+            (
+                json!({"compose": "docker compose"}),
+                "config key `compose`: invalid type",
+            ),
+            (
+                json!({"image": ""}),
+                "config key `image`: must name an image",
+            ),
+            (
+                json!({"volumes": ["certs:/certs"]}),
+                "config key `volumes`: 'certs:/certs' is not a bind mount",
+            ),
+            (
+                json!({"volumes": ["/a:/b:rx"]}),
+                "config key `volumes`: '/a:/b:rx' is not a bind mount",
+            ),
+            (
+                json!({"volumes": ["/a"]}),
+                "config key `volumes`: '/a' is not a bind mount",
+            ),
+            (
+                json!({"subnet": "172.28.0.0"}),
+                "config key `subnet`: '172.28.0.0' is not an IPv4 subnet",
+            ),
+            (
+                json!({"privileged": "yes"}),
+                "config key `privileged`: invalid type",
+            ),
+            (
+                json!({"network": "x"}),
+                "config key `network`: unknown field",
+            ),
+        ];
+        for (config, start) in cases {
+            let error = Config::parse(&config).unwrap_err();
+            assert!(error.message().starts_with(start), "{config}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_schema_defaults_are_the_config_defaults() {
+        let schema = schema();
+        assert_eq!(schema["additionalProperties"], json!(false));
+        let properties = schema["properties"].as_object().unwrap();
+        assert_eq!(properties.len(), 5);
+        let defaults: Map<String, Value> = properties
+            .iter()
+            .map(|(key, property)| (key.clone(), property["default"].clone()))
+            .collect();
+        assert_eq!(
+            Config::parse(&Value::Object(defaults)).unwrap(),
+            Config::parse(&Value::Null).unwrap()
+        );
+        assert!(properties.values().all(|p| p["type"].is_string()));
+        assert!(properties.values().all(|p| p["description"].is_string()));
+    }
+}

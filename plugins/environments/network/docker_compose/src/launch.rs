@@ -1,0 +1,154 @@
+//! The launcher of a whole test: the compose file with one container per service, and
+//! `compose up`.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use panther_plugin_api::PluginError;
+use panther_plugin_api::model::{
+    FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
+};
+
+use crate::commands::Project;
+use crate::compose_file::{
+    Attachment, ComposeFile, Dependency, Ipam, Network, Pool, Service, literal,
+};
+use crate::config::Config;
+use crate::wrapper::{outputs, utf8, wrapped};
+use crate::{mounts, names, readiness};
+
+/// The name of the test's bridge network in the compose file.
+const NETWORK: &str = "panther";
+
+/// The launcher running every service of `request` in its own container.
+pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, PluginError> {
+    for service in &request.services {
+        refuse_unsupported(service)?;
+    }
+    let names = names::services(request.services.iter().map(|s| s.name.as_str()))?;
+    let by_name: BTreeMap<&str, &PlannedService> = request
+        .services
+        .iter()
+        .map(|service| (service.name.as_str(), service))
+        .collect();
+    let mut services = BTreeMap::new();
+    let mut launched = BTreeMap::new();
+    for service in &request.services {
+        let outputs = outputs(&service.output_dir);
+        let mut depends_on = BTreeMap::new();
+        if let Some(target) = &service.target {
+            let planned = by_name.get(target.as_str()).ok_or_else(|| {
+                PluginError::new(format!(
+                    "service `{}` targets `{target}`, which is not in the test",
+                    service.name
+                ))
+            })?;
+            let condition = readiness::condition(&planned.ready).to_owned();
+            depends_on.insert(names[target].clone(), Dependency { condition });
+        }
+        let container = Service {
+            depends_on,
+            ..container(config, request, service, &outputs)?
+        };
+        services.insert(names[&service.name].clone(), container);
+        launched.insert(service.name.clone(), outputs);
+    }
+    let file = ComposeFile {
+        services,
+        networks: BTreeMap::from([(
+            NETWORK.to_owned(),
+            Network {
+                ipam: Ipam {
+                    config: vec![Pool {
+                        subnet: config.subnet.to_string(),
+                    }],
+                },
+            },
+        )]),
+    };
+    let contents = file
+        .to_yaml()
+        .map_err(|error| PluginError::new(format!("cannot write the compose file: {error}")))?;
+    let project = Project::new(config, &request.directory, &request.instance);
+    Ok(Launcher {
+        files: vec![FileSpec {
+            path: project.file().to_path_buf(),
+            contents,
+        }],
+        command: project.up()?,
+        collect: Vec::new(),
+        outputs: launched,
+    })
+}
+
+/// The container of one service, without its dependencies.
+fn container(
+    config: &Config,
+    request: &LaunchRequest,
+    service: &PlannedService,
+    outputs: &LaunchedOutputs,
+) -> Result<Service, PluginError> {
+    let address: Ipv4Addr = service.address.host.parse().map_err(|_| {
+        PluginError::new(format!(
+            "service `{}` is at `{}`, not an IPv4 address the compose network can give it",
+            service.name, service.address.host
+        ))
+    })?;
+    let command = &service.command;
+    let working_dir = command.cwd.as_ref().unwrap_or(&service.output_dir);
+    let wrapper = wrapped(command, outputs)?;
+    Ok(Service {
+        image: literal(&config.image),
+        command: std::iter::once(&wrapper.program)
+            .chain(&wrapper.args)
+            .map(|word| literal(word))
+            .collect(),
+        environment: command
+            .env
+            .iter()
+            .map(|(key, value)| (literal(key), literal(value)))
+            .collect(),
+        working_dir: literal(&utf8(working_dir)?),
+        init: true,
+        privileged: config.privileged,
+        networks: BTreeMap::from([(
+            NETWORK.to_owned(),
+            Attachment {
+                ipv4_address: address.to_string(),
+            },
+        )]),
+        volumes: mounts::mounts(&request.directory, command, &config.volumes)?,
+        depends_on: BTreeMap::new(),
+        healthcheck: readiness::healthcheck(&service.ready, outputs, request.timeout_ms)?,
+    })
+}
+
+/// Refuses a service whose plan runs more than its one command: a container runs one.
+fn refuse_unsupported(service: &PlannedService) -> Result<(), PluginError> {
+    let mut asks = Vec::new();
+    if !service.prepare.is_empty() {
+        let programs: Vec<String> = service
+            .prepare
+            .iter()
+            .map(|command| format!("`{}`", command.program))
+            .collect();
+        asks.push(format!("preparation commands ({})", programs.join(", ")));
+    }
+    if !service.companions.is_empty() {
+        let companions: Vec<String> = service
+            .companions
+            .iter()
+            .map(|companion| format!("`{}`", companion.name))
+            .collect();
+        asks.push(format!("companions ({})", companions.join(", ")));
+    }
+    if asks.is_empty() {
+        return Ok(());
+    }
+    Err(PluginError::new(format!(
+        "service `{}` asks for {}, which the docker_compose environment cannot run: each \
+         container runs its service's one command",
+        service.name,
+        asks.join(" and ")
+    )))
+}

@@ -1,0 +1,466 @@
+//! The plugin as the host uses it: deployments and launchers from constructed
+//! requests, the golden compose file, and the real `docker-compose` checking it.
+
+use std::fmt::Write;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use panther_plugin_api::NetworkEnvironment;
+use panther_plugin_api::model::{
+    CommandSpec, Companion, Deployment, LaunchRequest, Launcher, NetworkRequest, NetworkService,
+    PlannedService, Readiness, Role, ServiceAddress, Transport,
+};
+use serde_json::{Value, json};
+
+use crate::DockerCompose;
+use crate::compose_file::ComposeFile;
+
+/// The test's directory in the constructed requests.
+const DIRECTORY: &str = "/run/panther/test";
+
+fn network_request(config: Value) -> NetworkRequest {
+    let service = |name: &str, role, port| NetworkService {
+        name: name.to_owned(),
+        role,
+        port,
+        artifacts_dir: Path::new(DIRECTORY).join(name).join("artifacts"),
+    };
+    NetworkRequest {
+        instance: "20250101T000000-ab12-1-1".to_owned(),
+        services: vec![
+            service("server", Role::Server, 20001),
+            service("client", Role::Client, 20002),
+        ],
+        config,
+        directory: DIRECTORY.into(),
+        plugin_dir: "/opt/panther/plugins".into(),
+    }
+}
+
+fn address(host: &str, port: u16) -> ServiceAddress {
+    ServiceAddress {
+        host: host.to_owned(),
+        port,
+    }
+}
+
+/// A ping_pong server and the client that pings it, as the host plans them.
+fn launch_request(config: Value) -> LaunchRequest {
+    let directory = Path::new(DIRECTORY);
+    let program = "/opt/panther/plugins/ping-pong";
+    let server = PlannedService {
+        name: "server".to_owned(),
+        role: Role::Server,
+        address: address("172.28.0.2", 20001),
+        command: CommandSpec::new(program, ["server", "--listen", "172.28.0.2:20001"]),
+        prepare: Vec::new(),
+        companions: Vec::new(),
+        ready: Readiness::Port {
+            port: 20001,
+            transport: Transport::Udp,
+        },
+        decides: false,
+        target: None,
+        output_dir: directory.join("server"),
+        artifacts_dir: directory.join("server/artifacts"),
+    };
+    let client = PlannedService {
+        name: "client".to_owned(),
+        role: Role::Client,
+        address: address("172.28.0.3", 20002),
+        command: CommandSpec::new(
+            program,
+            [
+                "client",
+                "--connect",
+                "172.28.0.2:20001",
+                "--pings",
+                "5",
+                "--summary",
+                "/run/panther/test/client/artifacts/summary.json",
+            ],
+        )
+        .with_env("RUST_LOG", "info"),
+        ready: Readiness::Started,
+        decides: true,
+        target: Some("server".to_owned()),
+        output_dir: directory.join("client"),
+        artifacts_dir: directory.join("client/artifacts"),
+        ..server.clone()
+    };
+    LaunchRequest {
+        instance: "20250101T000000-ab12-1-1".to_owned(),
+        config,
+        directory: directory.to_path_buf(),
+        timeout_ms: 30_000,
+        services: vec![server, client],
+        plugin_dir: "/opt/panther/plugins".into(),
+    }
+}
+
+fn launcher(request: &LaunchRequest) -> Launcher {
+    DockerCompose.launch(request).unwrap().unwrap()
+}
+
+fn compose_file(launcher: &Launcher) -> ComposeFile {
+    serde_norway::from_str(&launcher.files[0].contents).unwrap()
+}
+
+fn quoted(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_=/.,:@%+".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+fn command_line(command: &CommandSpec) -> String {
+    std::iter::once(&command.program)
+        .chain(&command.args)
+        .map(|word| quoted(word))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The deployment and the launcher as text, for the golden file.
+fn render(deployment: &Deployment, launcher: &Launcher) -> String {
+    let mut text = String::from("## deployment\n");
+    for (name, launch) in &deployment.launches {
+        let address = &launch.address;
+        let _ = writeln!(text, "address {name}: {}:{}", address.host, address.port);
+    }
+    for probe in &deployment.skip_unless {
+        let line = command_line(&probe.command);
+        let _ = writeln!(text, "skip unless: {line} ({})", probe.what);
+    }
+    for command in &deployment.teardown {
+        let _ = writeln!(text, "teardown: {}", command_line(command));
+    }
+    let _ = writeln!(
+        text,
+        "\n## launcher\ncommand: {}",
+        command_line(&launcher.command)
+    );
+    for (name, outputs) in &launcher.outputs {
+        let _ = writeln!(
+            text,
+            "outputs {name}: {} {} {}",
+            outputs.stdout.display(),
+            outputs.stderr.display(),
+            outputs.exit_code.display()
+        );
+    }
+    for collection in &launcher.collect {
+        let _ = writeln!(text, "collect: {}", command_line(&collection.command));
+    }
+    for file in &launcher.files {
+        let _ = write!(text, "\n## {}\n{}", file.path.display(), file.contents);
+    }
+    text
+}
+
+fn assert_golden(path: &Path, actual: &str) {
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "the plan differs from {}: if the change is meant, rerun with UPDATE_GOLDEN=1 and \
+         commit the file\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+/// `docker-compose -f FILE config -q` on `contents`: the real Compose v1 checking a file
+/// without an engine.
+fn compose_config(contents: &str) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("docker-compose.yml");
+    std::fs::write(&file, contents).unwrap();
+    match Command::new("docker-compose")
+        .arg("-f")
+        .arg(&file)
+        .args(["config", "-q"])
+        .output()
+    {
+        Ok(output) => output,
+        Err(error) if error.kind() == ErrorKind::NotFound => panic!(
+            "docker-compose is not installed; run scripts/install-system-packages to install it"
+        ),
+        Err(error) => panic!("cannot run docker-compose: {error}"),
+    }
+}
+
+#[test]
+fn the_plan_matches_the_golden_file() {
+    let deployment = DockerCompose.deploy(&network_request(Value::Null)).unwrap();
+    let launcher = launcher(&launch_request(Value::Null));
+    assert_golden(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/compose.txt"),
+        &render(&deployment, &launcher),
+    );
+}
+
+#[test]
+fn docker_compose_accepts_the_generated_file() {
+    let config = json!({"volumes": ["/srv/certs:/certs:ro"], "privileged": true});
+    let mut request = launch_request(config);
+    request.services[1]
+        .command
+        .env
+        .insert("PRICE".to_owned(), "$5 or ${HOME}".to_owned());
+    request.services[0].ready = Readiness::LogLine {
+        contains: "listening on $port".to_owned(),
+    };
+    let contents = &launcher(&request).files[0].contents;
+    let output = compose_config(contents);
+    assert!(
+        output.status.success(),
+        "docker-compose refused the file: {}\n{contents}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn docker_compose_refuses_a_broken_file() {
+    let contents = launcher(&launch_request(Value::Null)).files[0]
+        .contents
+        .clone();
+    let cases = [
+        (contents.replace("$$", "$"), "Invalid interpolation format"),
+        (
+            contents.replace("ipv4_address", "ipv4_addres"),
+            "ipv4_addres",
+        ),
+    ];
+    for (broken, message) in cases {
+        let output = compose_config(&broken);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(message), "{stderr}");
+    }
+}
+
+#[test]
+fn deploys_each_service_at_its_host_of_the_subnet() {
+    let deployment = DockerCompose
+        .deploy(&network_request(json!({"subnet": "10.20.0.0/16"})))
+        .unwrap();
+    assert_eq!(
+        deployment.launches["server"].address,
+        address("10.20.0.2", 20001)
+    );
+    assert_eq!(
+        deployment.launches["client"].address,
+        address("10.20.0.3", 20002)
+    );
+    assert!(deployment.launches.values().all(|l| l.prefix.is_empty()));
+    assert!(deployment.setup.is_empty() && deployment.files.is_empty());
+    assert_eq!(deployment.skip_unless.len(), 2);
+    assert_eq!(deployment.teardown.len(), 1);
+}
+
+#[test]
+fn a_subnet_too_small_for_the_test_names_the_key() {
+    let error = DockerCompose
+        .deploy(&network_request(json!({"subnet": "10.20.0.0/30"})))
+        .unwrap_err();
+    assert!(
+        error
+            .message()
+            .starts_with("config key `subnet`: 10.20.0.0/30 has room for 1"),
+        "{error}"
+    );
+}
+
+#[test]
+fn refuses_a_bad_config_in_deploy_and_launch() {
+    let bad = json!({"image": 7});
+    let error = DockerCompose
+        .deploy(&network_request(bad.clone()))
+        .unwrap_err();
+    assert!(error.message().starts_with("config key `image`"), "{error}");
+    let error = DockerCompose.launch(&launch_request(bad)).unwrap_err();
+    assert!(error.message().starts_with("config key `image`"), "{error}");
+}
+
+#[test]
+fn the_client_waits_for_the_server_to_be_healthy() {
+    let file = compose_file(&launcher(&launch_request(Value::Null)));
+    let client = &file.services["client"];
+    assert_eq!(client.depends_on["server"].condition, "service_healthy");
+    assert!(client.healthcheck.is_none());
+    let server = &file.services["server"];
+    assert!(server.depends_on.is_empty());
+    let check = server.healthcheck.as_ref().unwrap();
+    assert_eq!(check.test[..3], ["CMD", "grep", "-qsE"]);
+    assert_eq!(check.test[3], "^ *[0-9]+: [0-9A-F]+:4E21 ");
+    assert_eq!(check.retries, 301);
+}
+
+#[test]
+fn a_started_target_is_waited_for_until_started() {
+    let mut request = launch_request(Value::Null);
+    request.services[0].ready = Readiness::Started;
+    let file = compose_file(&launcher(&request));
+    assert_eq!(
+        file.services["client"].depends_on["server"].condition,
+        "service_started"
+    );
+    assert!(file.services["server"].healthcheck.is_none());
+}
+
+#[test]
+fn every_text_from_a_plan_is_kept_from_interpolation() {
+    let mut request = launch_request(json!({"image": "registry/$image"}));
+    let client = &mut request.services[1];
+    client
+        .command
+        .env
+        .insert("PRICE".to_owned(), "$5".to_owned());
+    client.command.args.push("${HOME}".to_owned());
+    client.command.cwd = Some(PathBuf::from("/run/$dir"));
+    let file = compose_file(&launcher(&request));
+    let client = &file.services["client"];
+    assert_eq!(client.image, "registry/$$image");
+    assert_eq!(client.environment["PRICE"], "$$5");
+    assert_eq!(client.command.last().unwrap(), "$${HOME}");
+    assert_eq!(client.working_dir, "/run/$$dir");
+}
+
+#[test]
+fn the_container_runs_the_wrapped_command_in_its_directory() {
+    let request = launch_request(Value::Null);
+    let launcher = launcher(&request);
+    let file = compose_file(&launcher);
+    let server = &file.services["server"];
+    assert_eq!(server.command[..2], ["/bin/sh", "-c"]);
+    assert_eq!(
+        server.command[4..],
+        [
+            "/run/panther/test/server/launched.stdout.log",
+            "/run/panther/test/server/launched.stderr.log",
+            "/run/panther/test/server/launched.exit_code",
+            "/opt/panther/plugins/ping-pong",
+            "server",
+            "--listen",
+            "172.28.0.2:20001"
+        ]
+    );
+    assert_eq!(server.working_dir, "/run/panther/test/server");
+    assert_eq!(server.networks["panther"].ipv4_address, "172.28.0.2");
+    assert_eq!(file.services["client"].environment["RUST_LOG"], "info");
+    assert_eq!(
+        launcher.outputs["server"].exit_code,
+        Path::new("/run/panther/test/server/launched.exit_code")
+    );
+    assert_eq!(
+        launcher.files[0].path,
+        Path::new("/run/panther/test/docker-compose.yml")
+    );
+    assert!(launcher.collect.is_empty());
+}
+
+#[test]
+fn refuses_preparation_commands_and_companions() {
+    let mut request = launch_request(Value::Null);
+    request.services[1].prepare = vec![CommandSpec::new("/opt/q/client", ["--warm-up"])];
+    request.services[1].companions = vec![Companion {
+        name: "capture".to_owned(),
+        command: CommandSpec::new("/usr/bin/tcpdump", ["-i", "lo"]),
+        ready: Readiness::Started,
+    }];
+    let error = DockerCompose.launch(&request).unwrap_err();
+    assert_eq!(
+        error.message(),
+        "service `client` asks for preparation commands (`/opt/q/client`) and companions \
+         (`capture`), which the docker_compose environment cannot run: each container runs \
+         its service's one command"
+    );
+    request.services[1].prepare.clear();
+    let error = DockerCompose.launch(&request).unwrap_err();
+    assert!(
+        error
+            .message()
+            .starts_with("service `client` asks for companions (`capture`),")
+    );
+}
+
+#[test]
+fn refuses_a_target_outside_the_test_and_an_address_off_the_network() {
+    let mut request = launch_request(Value::Null);
+    request.services[1].target = Some("proxy".to_owned());
+    let error = DockerCompose.launch(&request).unwrap_err();
+    assert_eq!(
+        error.message(),
+        "service `client` targets `proxy`, which is not in the test"
+    );
+    let mut request = launch_request(Value::Null);
+    request.services[0].address.host = "localhost".to_owned();
+    let error = DockerCompose.launch(&request).unwrap_err();
+    assert!(
+        error
+            .message()
+            .starts_with("service `server` is at `localhost`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn describes_an_environment() {
+    let description = DockerCompose::describe();
+    assert_eq!(description.name, "docker_compose");
+    assert!(description.protocols.is_empty() && description.roles.is_empty());
+    assert_eq!(description.config_schema, crate::config::schema());
+}
+
+#[test]
+fn each_container_command_runs_as_compose_passes_it() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut request = launch_request(Value::Null);
+    request.directory = directory.path().to_path_buf();
+    for service in &mut request.services {
+        service.output_dir = directory.path().join(&service.name);
+        std::fs::create_dir(&service.output_dir).unwrap();
+    }
+    request.services[0].command = CommandSpec::new("/bin/echo", ["serving", "$HOME", "a b"]);
+    request.services[1].command = CommandSpec::new(
+        "/bin/sh",
+        ["-c", "echo \"$GREETING\"; echo oops >&2; exit 4"],
+    )
+    .with_env("GREETING", "${USER} $$");
+    let launcher = launcher(&request);
+    // Compose turns each `$$` back into `$` before handing the values to the engine.
+    let interpolated = |text: &String| text.replace("$$", "$");
+    for container in compose_file(&launcher).services.values() {
+        let command: Vec<String> = container.command.iter().map(interpolated).collect();
+        let status = Command::new(&command[0])
+            .args(&command[1..])
+            .env_clear()
+            .envs(
+                container
+                    .environment
+                    .iter()
+                    .map(|(k, v)| (k, interpolated(v))),
+            )
+            .current_dir(interpolated(&container.working_dir))
+            .status()
+            .unwrap();
+        assert!(status.code().is_some());
+    }
+    let read = |path: &Path| std::fs::read_to_string(path).unwrap();
+    let server = &launcher.outputs["server"];
+    assert_eq!(read(&server.stdout), "serving $HOME a b\n");
+    assert_eq!(read(&server.exit_code), "0\n");
+    let client = &launcher.outputs["client"];
+    assert_eq!(read(&client.stdout), "${USER} $$\n");
+    assert_eq!(read(&client.stderr), "oops\n");
+    assert_eq!(read(&client.exit_code), "4\n");
+}

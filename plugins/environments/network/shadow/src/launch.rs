@@ -1,0 +1,152 @@
+//! The launcher of a whole test: `shadow.yaml` with one simulated host per service, and
+//! `shadow shadow.yaml`.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::path::Path;
+
+use panther_plugin_api::PluginError;
+use panther_plugin_api::model::{
+    CommandSpec, FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
+};
+
+use crate::config::Config;
+use crate::gml::{self, NODE_ID};
+use crate::quantities::Duration;
+use crate::shadow_file::{
+    FinalState, General, Graph, Host, HostOptions, Network, Process, Running, ShadowFile,
+};
+use crate::wrapper::{outputs, utf8, wrapped};
+use crate::{names, schedule};
+
+/// The simulation's file name in the test's directory.
+const FILE_NAME: &str = "shadow.yaml";
+/// Shadow's data directory's name in the test's directory.
+const DATA_DIRECTORY: &str = "shadow.data";
+
+/// The launcher running every service of `request` on its own simulated host.
+pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, PluginError> {
+    for service in &request.services {
+        refuse_unsupported(service)?;
+    }
+    let hostnames = names::hostnames(request.services.iter().map(|s| s.name.as_str()))?;
+    let starts = schedule::start_times(&request.services)?;
+    let mut hosts = BTreeMap::new();
+    let mut launched = BTreeMap::new();
+    for service in &request.services {
+        let outputs = outputs(&service.output_dir);
+        let start = starts.get(&service.name).copied().unwrap_or(Duration(0));
+        hosts.insert(
+            hostnames[&service.name].clone(),
+            host(config, service, &outputs, start)?,
+        );
+        launched.insert(service.name.clone(), outputs);
+    }
+    let graph = gml::Graph {
+        bandwidth: config.bandwidth,
+        latency: config.latency,
+        jitter: config.jitter,
+        loss: config.loss,
+    };
+    let file = ShadowFile {
+        general: General {
+            stop_time: schedule::stop_time(&starts, request.timeout_ms).to_string(),
+            data_directory: utf8(&request.directory.join(DATA_DIRECTORY))?,
+        },
+        network: Network {
+            graph: Graph {
+                kind: "gml".to_owned(),
+                inline: graph.to_string(),
+            },
+        },
+        hosts,
+    };
+    let contents = file
+        .to_yaml()
+        .map_err(|error| PluginError::new(format!("cannot write {FILE_NAME}: {error}")))?;
+    let path = request.directory.join(FILE_NAME);
+    Ok(Launcher {
+        command: CommandSpec::new(config.program.clone(), [utf8(&path)?]),
+        files: vec![FileSpec { path, contents }],
+        collect: Vec::new(),
+        outputs: launched,
+    })
+}
+
+/// The simulated host of one service, running it under the wrapper from `start`.
+fn host(
+    config: &Config,
+    service: &PlannedService,
+    outputs: &LaunchedOutputs,
+    start: Duration,
+) -> Result<Host, PluginError> {
+    let address: Ipv4Addr = service.address.host.parse().map_err(|_| {
+        PluginError::new(format!(
+            "service `{}` is at `{}`, not an IPv4 address a Shadow host can have",
+            service.name, service.address.host
+        ))
+    })?;
+    let wrapper = wrapped(&service.command, outputs)?;
+    let expected_final_state = if service.decides {
+        FinalState::Exited { exited: 0 }
+    } else {
+        FinalState::Running(Running::Running)
+    };
+    Ok(Host {
+        network_node_id: NODE_ID,
+        ip_addr: address.to_string(),
+        processes: vec![Process {
+            path: wrapper.program,
+            args: wrapper.args,
+            environment: wrapper.env,
+            start_time: start.to_string(),
+            expected_final_state,
+        }],
+        host_options: config.capture.then_some(HostOptions { pcap_enabled: true }),
+    })
+}
+
+/// Refuses a service whose plan Shadow cannot run: preparation commands or companions
+/// beside its one process, or a working directory of its own (Shadow 3.2 runs every
+/// process in its host's directory and has no `chdir`).
+fn refuse_unsupported(service: &PlannedService) -> Result<(), PluginError> {
+    let mut asks = Vec::new();
+    if !service.prepare.is_empty() {
+        let programs: Vec<String> = service
+            .prepare
+            .iter()
+            .map(|command| format!("`{}`", command.program))
+            .collect();
+        asks.push(format!("preparation commands ({})", programs.join(", ")));
+    }
+    if !service.companions.is_empty() {
+        let companions: Vec<String> = service
+            .companions
+            .iter()
+            .map(|companion| format!("`{}`", companion.name))
+            .collect();
+        asks.push(format!("companions ({})", companions.join(", ")));
+    }
+    if let Some(cwd) = own_directory(service) {
+        asks.push(format!("the working directory {}", cwd.display()));
+    }
+    if asks.is_empty() {
+        return Ok(());
+    }
+    Err(PluginError::new(format!(
+        "service `{}` asks for {}, which the shadow environment cannot run: each simulated \
+         host runs its service's one command, in the host's directory",
+        service.name,
+        asks.join(" and ")
+    )))
+}
+
+/// The working directory the service's command asks for, when it is not the default
+/// (its output directory).
+fn own_directory(service: &PlannedService) -> Option<&Path> {
+    service
+        .command
+        .cwd
+        .as_deref()
+        .filter(|cwd| *cwd != service.output_dir)
+}
