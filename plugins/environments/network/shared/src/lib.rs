@@ -1,0 +1,1 @@
+//! What the network environments share: subnets, names, the exit-code wrapper.
