@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets};
-use panther_plugin_api::model::Manifest;
+use panther_plugin_api::model::{ComponentKind, Manifest};
 use serde_json::json;
 
 use crate::cli::GlobalOptions;
@@ -171,6 +171,10 @@ pub fn inspect(context: &Context, plugin: &str, as_json: bool) -> anyhow::Result
     println!("description:  {}", manifest.description);
     println!("protocols:    {}", or_dash(manifest.protocols.join(", ")));
     println!("roles:        {}", or_dash(roles.join(", ")));
+    if manifest.kind == ComponentKind::ExecutionEnvironment {
+        println!("layer:        {}", manifest.layer.as_str());
+        println!("claims:       {}", or_dash(manifest.claims.join(", ")));
+    }
     println!("file:         {}", path.display());
     println!("plugin-api:   {}", manifest.build.api_version);
     println!("rustc:        {}", manifest.build.rustc_version);

@@ -1,0 +1,50 @@
+//! What the profiler left where its profile should be.
+
+use std::io::ErrorKind;
+use std::path::Path;
+
+/// The state of a profile file once the service ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileFile {
+    /// No file: the profiler never wrote one.
+    Missing,
+    /// A file with nothing in it: the profiler opened it and never wrote it.
+    Empty,
+    /// A profile of this many bytes.
+    Written(u64),
+    /// The file cannot be read; the error says why.
+    Unreadable(String),
+}
+
+impl ProfileFile {
+    /// Looks at `path`.
+    pub fn inspect(path: &Path) -> Self {
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.len() == 0 => Self::Empty,
+            Ok(metadata) => Self::Written(metadata.len()),
+            Err(error) if error.kind() == ErrorKind::NotFound => Self::Missing,
+            Err(error) => Self::Unreadable(error.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_missing_empty_and_written_apart() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("cpu.prof");
+        assert_eq!(ProfileFile::inspect(&path), ProfileFile::Missing);
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(ProfileFile::inspect(&path), ProfileFile::Empty);
+        std::fs::write(&path, b"profile").unwrap();
+        assert_eq!(ProfileFile::inspect(&path), ProfileFile::Written(7));
+        let inside_a_file = path.join("x");
+        assert!(matches!(
+            ProfileFile::inspect(&inside_a_file),
+            ProfileFile::Unreadable(_)
+        ));
+    }
+}
