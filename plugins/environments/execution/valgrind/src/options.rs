@@ -1,0 +1,324 @@
+//! The settings every valgrind tool takes: their schema, their defaults and their checks.
+
+use std::path::Path;
+
+use panther_plugin_api::{PluginError, parse_config};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The most frames valgrind records in a stack.
+const MAX_CALLERS: u32 = 500;
+
+/// The options of valgrind itself that the environment sets, which `extra_args` must
+/// not set again: they decide where and how the report is written.
+const RESERVED_OPTIONS: [&str; 8] = [
+    "--tool",
+    "--xml",
+    "--xml-file",
+    "--xml-fd",
+    "--xml-socket",
+    "--log-file",
+    "--log-fd",
+    "--log-socket",
+];
+
+/// The settings shared by the valgrind tools.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Options {
+    /// The valgrind program: a path, or a name on `PATH`.
+    pub program: String,
+    /// Whether valgrind follows the programs the service executes. Off by default:
+    /// valgrind is placed right around the service's program (other environments and
+    /// the network's prefix wrap it from outside), so the program it starts is the
+    /// service; following children would also check every helper the service runs
+    /// (shells, system tools), slower, and fail the test on their errors.
+    pub trace_children: bool,
+    /// How many frames valgrind records in each stack.
+    pub num_callers: u32,
+    /// Suppression files, as absolute paths.
+    pub suppressions: Vec<String>,
+    /// More valgrind options, placed after the environment's own.
+    pub extra_args: Vec<String>,
+    /// Whether the errors valgrind reports fail the test.
+    pub fail_on_errors: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            program: "valgrind".to_owned(),
+            trace_children: false,
+            num_callers: 30,
+            suppressions: Vec::new(),
+            extra_args: Vec::new(),
+            fail_on_errors: true,
+        }
+    }
+}
+
+impl Options {
+    /// Reads the shared keys of `config` (absent means every default); `tool_keys` are
+    /// the keys the tool reads itself. An error names the key at fault.
+    pub fn parse(config: &Value, tool_keys: &[&str]) -> Result<Self, PluginError> {
+        let shared = match config {
+            Value::Object(table) => {
+                refuse_unknown_keys(table, tool_keys)?;
+                Value::Object(
+                    table
+                        .iter()
+                        .filter(|(key, _)| !tool_keys.contains(&key.as_str()))
+                        .map(|(key, value)| (key.clone(), value.clone()))
+                        .collect(),
+                )
+            }
+            other => other.clone(),
+        };
+        let options: Self = parse_config(&shared)?;
+        options.check()?;
+        Ok(options)
+    }
+
+    /// Refuses values valgrind would not take or that would break the report.
+    fn check(&self) -> Result<(), PluginError> {
+        if self.program.is_empty() {
+            return Err(PluginError::new(
+                "config key `program`: an empty name; write \"valgrind\" or the path of a valgrind program",
+            ));
+        }
+        if !(1..=MAX_CALLERS).contains(&self.num_callers) {
+            return Err(PluginError::new(format!(
+                "config key `num_callers`: {} is out of range; write a number of frames from 1 to {MAX_CALLERS}",
+                self.num_callers
+            )));
+        }
+        for file in &self.suppressions {
+            if !Path::new(file).is_absolute() {
+                return Err(PluginError::new(format!(
+                    "config key `suppressions`: '{file}' is not an absolute path; write the full path of a valgrind suppressions file"
+                )));
+            }
+        }
+        for argument in &self.extra_args {
+            check_extra_argument(argument)?;
+        }
+        Ok(())
+    }
+}
+
+/// Refuses an extra argument that is not an option, or that sets what the environment
+/// sets itself.
+fn check_extra_argument(argument: &str) -> Result<(), PluginError> {
+    if !argument.starts_with('-') {
+        return Err(PluginError::new(format!(
+            "config key `extra_args`: '{argument}' is not an option, and valgrind would run it as the program; write options such as \"--track-origins=yes\""
+        )));
+    }
+    let name = argument.split_once('=').map_or(argument, |(name, _)| name);
+    if RESERVED_OPTIONS.contains(&name) {
+        return Err(PluginError::new(format!(
+            "config key `extra_args`: '{argument}' would change how valgrind reports; the environment sets {} itself",
+            RESERVED_OPTIONS.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a key that neither the shared settings nor the tool know, listing both.
+fn refuse_unknown_keys(table: &Map<String, Value>, tool_keys: &[&str]) -> Result<(), PluginError> {
+    let shared = schema_properties();
+    let known = || {
+        shared
+            .keys()
+            .map(String::as_str)
+            .chain(tool_keys.iter().copied())
+    };
+    match table.keys().find(|key| !known().any(|known| known == *key)) {
+        Some(key) => Err(PluginError::new(format!(
+            "config key `{key}`: unknown setting; the settings are {}",
+            known().collect::<Vec<_>>().join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The JSON Schema of a tool's `config` table: the shared settings and the tool's own
+/// `properties`.
+pub fn schema(tool_properties: Map<String, Value>) -> Value {
+    let mut properties = schema_properties();
+    properties.extend(tool_properties);
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": false
+    })
+}
+
+/// The schema of each shared setting.
+fn schema_properties() -> Map<String, Value> {
+    let properties = [
+        (
+            "program",
+            json!({
+                "type": "string",
+                "description": "the valgrind program, a path or a name on PATH",
+                "default": "valgrind"
+            }),
+        ),
+        (
+            "trace_children",
+            json!({
+                "type": "boolean",
+                "description": "also check the programs the service executes (a service started by a script); off, valgrind checks the service's program alone",
+                "default": false
+            }),
+        ),
+        (
+            "num_callers",
+            json!({
+                "type": "integer",
+                "description": "how many frames valgrind records in each stack, from 1 to 500",
+                "default": 30
+            }),
+        ),
+        (
+            "suppressions",
+            json!({
+                "type": "array",
+                "items": { "type": "string" },
+                "description": "valgrind suppression files, as absolute paths",
+                "default": []
+            }),
+        ),
+        (
+            "extra_args",
+            json!({
+                "type": "array",
+                "items": { "type": "string" },
+                "description": "more valgrind options, after the environment's own (\"--track-origins=yes\")",
+                "default": []
+            }),
+        ),
+        (
+            "fail_on_errors",
+            json!({
+                "type": "boolean",
+                "description": "whether the errors valgrind reports fail the test",
+                "default": true
+            }),
+        ),
+    ];
+    properties
+        .into_iter()
+        .map(|(key, property)| (key.to_owned(), property))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_absent_or_empty_config_takes_the_defaults() {
+        assert_eq!(Options::parse(&Value::Null, &[]), Ok(Options::default()));
+        assert_eq!(Options::parse(&json!({}), &[]), Ok(Options::default()));
+    }
+
+    #[test]
+    fn reads_every_key_and_leaves_the_tool_keys_to_the_tool() {
+        let options = Options::parse(
+            &json!({
+                "program": "/opt/valgrind/bin/valgrind",
+                "trace_children": true,
+                "num_callers": 12,
+                "suppressions": ["/etc/server.supp"],
+                "extra_args": ["--track-origins=yes"],
+                "fail_on_errors": false,
+                "leak_check": "no"
+            }),
+            &["leak_check"],
+        )
+        .unwrap();
+        assert_eq!(
+            options,
+            Options {
+                program: "/opt/valgrind/bin/valgrind".to_owned(),
+                trace_children: true,
+                num_callers: 12,
+                suppressions: vec!["/etc/server.supp".to_owned()],
+                extra_args: vec!["--track-origins=yes".to_owned()],
+                fail_on_errors: false,
+            }
+        );
+    }
+
+    #[test]
+    fn names_the_key_at_fault() {
+        let error = Options::parse(&json!({"colour": 1}), &["leak_check"]).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "config key `colour`: unknown setting; the settings are extra_args, fail_on_errors, num_callers, program, suppressions, trace_children, leak_check"
+        );
+        let error = Options::parse(&json!({"trace_children": "yes"}), &[]).unwrap_err();
+        assert!(
+            error
+                .message()
+                .starts_with("config key `trace_children`: invalid type"),
+            "{error}"
+        );
+        assert!(Options::parse(&json!([1]), &[]).is_err());
+    }
+
+    #[test]
+    fn refuses_values_valgrind_would_not_take() {
+        let message = |config: Value| Options::parse(&config, &[]).unwrap_err().to_string();
+        assert_eq!(
+            message(json!({"program": ""})),
+            "config key `program`: an empty name; write \"valgrind\" or the path of a valgrind program"
+        );
+        assert_eq!(
+            message(json!({"num_callers": 0})),
+            "config key `num_callers`: 0 is out of range; write a number of frames from 1 to 500"
+        );
+        assert_eq!(
+            message(json!({"num_callers": 501})),
+            "config key `num_callers`: 501 is out of range; write a number of frames from 1 to 500"
+        );
+        assert_eq!(
+            message(json!({"suppressions": ["server.supp"]})),
+            "config key `suppressions`: 'server.supp' is not an absolute path; write the full path of a valgrind suppressions file"
+        );
+        assert_eq!(
+            message(json!({"extra_args": ["./server"]})),
+            "config key `extra_args`: './server' is not an option, and valgrind would run it as the program; write options such as \"--track-origins=yes\""
+        );
+        assert_eq!(
+            message(json!({"extra_args": ["--xml=no"]})),
+            "config key `extra_args`: '--xml=no' would change how valgrind reports; the environment sets --tool, --xml, --xml-file, --xml-fd, --xml-socket, --log-file, --log-fd, --log-socket itself"
+        );
+    }
+
+    #[test]
+    fn the_schema_defaults_are_the_defaults() {
+        let schema = schema(Map::new());
+        assert_eq!(schema["additionalProperties"], json!(false));
+        let properties = schema["properties"].as_object().unwrap();
+        assert_eq!(properties.len(), 6);
+        for (key, property) in properties {
+            assert!(property["type"].is_string(), "{key} has no type");
+            assert!(
+                property["description"].is_string(),
+                "{key} has no description"
+            );
+        }
+        let defaults: Map<String, Value> = properties
+            .iter()
+            .map(|(key, property)| (key.clone(), property["default"].clone()))
+            .collect();
+        assert_eq!(
+            Options::parse(&Value::Object(defaults), &[]),
+            Ok(Options::default())
+        );
+    }
+}
