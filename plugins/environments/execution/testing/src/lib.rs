@@ -1,0 +1,1 @@
+//! What the execution environments' tests share: fixture programs built, wrapped commands run as the host runs them.
