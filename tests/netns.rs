@@ -339,3 +339,38 @@ fn without_root_the_run_is_refused_before_anything_runs() {
     assert_eq!(error.lines().count(), 1, "{error}");
     assert_eq!(namespaces_of("netns-nobody"), Vec::<String>::new());
 }
+
+#[test]
+fn the_environments_config_runs_as_the_readme_says() {
+    let sandbox = sandbox();
+    let text =
+        std::fs::read_to_string(support::repo_root().join("configs/environments.toml")).unwrap();
+    let run = sandbox.run_experiment(&text, &[]);
+    assert_eq!(run.code(), Some(0), "{}", run.printed());
+    assert!(
+        stdout(&run.output).contains("3 passed, 2 skipped"),
+        "{}",
+        run.printed()
+    );
+    let linked = run.test("namespaces with 25 ms links");
+    let median = service(&linked, "client")["verdict"]["metrics"]["median_round_trip_ms"]
+        .as_u64()
+        .unwrap();
+    assert!(median >= 50, "median round trip {median} ms");
+    for skipped in ["containers", "simulated"] {
+        assert_eq!(run.test(skipped)["status"], "skipped");
+    }
+    let analysed = run.test("under the analysis tools");
+    let plugins: Vec<&str> = analysed["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["findings"].as_array().unwrap())
+        .map(|f| f["plugin"].as_str().unwrap())
+        .collect();
+    assert_eq!(plugins.len(), 3, "{analysed:#}");
+    for plugin in ["memcheck", "perf", "strace"] {
+        assert!(plugins.contains(&plugin), "{plugins:?}");
+    }
+    assert_eq!(namespaces_of("environments"), Vec::<String>::new());
+}
