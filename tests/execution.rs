@@ -132,6 +132,12 @@ fn gdb_leaves_the_backtrace_of_a_crash_in_the_artifacts() {
     let text = summaries(&found);
     assert!(text.contains("SIGSEGV"), "{text}");
     assert!(text.contains("segfault.c:"), "{text}");
+    let reason = test["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("gdb: crashed with SIGSEGV in crash_here (")
+            && reason.contains("segfault.c:"),
+        "{reason}"
+    );
     let log = found
         .iter()
         .find_map(|f| f["file"].as_str())

@@ -257,7 +257,11 @@ fn test_verdict(
             .map(|s| format!("{}: {}", s.name, s.verdict.reason))
     };
     let (status, reason) = if let Some(reason) = first(VerdictStatus::Fail) {
-        (TestStatus::Failed, reason)
+        // A tool's finding often says why (a crash's backtrace): keep it beside.
+        match failing_finding {
+            Some(finding) => (TestStatus::Failed, format!("{reason}; {finding}")),
+            None => (TestStatus::Failed, reason),
+        }
     } else if let Some(reason) = failing_finding {
         (TestStatus::Failed, reason)
     } else if let Some(reason) = first(VerdictStatus::Error) {
