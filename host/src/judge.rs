@@ -1,6 +1,7 @@
 //! Judging a test iteration: each service by its service manager, each execution
 //! environment's findings, and the test from those.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use panther_plugin_api::model::{
@@ -26,6 +27,7 @@ fn relative(path: &Path, run_directory: &Path) -> std::path::PathBuf {
 fn service_verdict(
     launch: &ServiceLaunch,
     exit: Option<&ExitInfo>,
+    peer_exits: BTreeMap<String, ExitInfo>,
     components: &Components,
 ) -> Verdict {
     let Some(exit) = exit else {
@@ -39,6 +41,7 @@ fn service_verdict(
         exit: exit.clone(),
         stdout: launch.stdout.clone(),
         stderr: launch.stderr.clone(),
+        peer_exits,
     };
     manager.handle.judge(&outcome).unwrap_or_else(|error| {
         Verdict::new(
@@ -86,6 +89,16 @@ fn findings(
     all
 }
 
+/// How the services of a test other than `name` ended, by name.
+fn peer_exits(plan: &TestPlan, execution: &Execution, name: &str) -> BTreeMap<String, ExitInfo> {
+    plan.services
+        .iter()
+        .zip(&execution.exits)
+        .filter(|(launch, _)| launch.name != name)
+        .filter_map(|(launch, exit)| Some((launch.name.clone(), exit.clone()?)))
+        .collect()
+}
+
 /// Judges one executed test iteration.
 pub fn judge(
     plan: &TestPlan,
@@ -110,7 +123,12 @@ pub fn judge(
                 name: launch.name.clone(),
                 implementation: launch.implementation.clone(),
                 role: launch.role,
-                verdict: service_verdict(launch, exit.as_ref(), components),
+                verdict: service_verdict(
+                    launch,
+                    exit.as_ref(),
+                    peer_exits(plan, execution, &launch.name),
+                    components,
+                ),
                 exit: exit.clone(),
                 runtime_ms: runtime.map(milliseconds),
                 stdout: relative(&launch.stdout, run_directory),
@@ -250,9 +268,18 @@ fn test_verdict(
             .find(|f| f.finding.fails_test)
             .map(|f| format!("{}: {}: {}", s.name, f.plugin, f.finding.summary))
     });
-    let first = |status: VerdictStatus| {
-        services
+    // The deciding services (clients, testers) speak first: a tester's verdict is the
+    // test's reason.
+    let decides = |s: &ServiceResult| {
+        plan.services
             .iter()
+            .any(|launch| launch.name == s.name && launch.plan.decides)
+    };
+    let first = |status: VerdictStatus| {
+        let deciding = services.iter().filter(|s| decides(s));
+        let others = services.iter().filter(|s| !decides(s));
+        deciding
+            .chain(others)
             .find(|s| s.verdict.status == status)
             .map(|s| format!("{}: {}", s.name, s.verdict.reason))
     };

@@ -97,6 +97,7 @@ pub fn exercise(component: &Component, manifest: &Manifest, plugin_dir: &Path) -
                         stopped_by_host: false,
                     },
                     request,
+                    peer_exits: Default::default(),
                 };
                 calls.push(report(
                     format!("judge ({role}, exit 0)"),

@@ -266,6 +266,10 @@ pub struct ServiceOutcome {
     pub stdout: PathBuf,
     /// The file holding its standard error.
     pub stderr: PathBuf,
+    /// How the test's other services ended, by name (a tester tells an implementation
+    /// that crashed from one that broke a rule); absent for one never started.
+    #[serde(default)]
+    pub peer_exits: BTreeMap<String, ExitInfo>,
 }
 
 /// A judgement of one service.

@@ -66,6 +66,7 @@ fn outcome(
         },
         stdout: PathBuf::from("/dev/null"),
         stderr: PathBuf::from("/dev/null"),
+        peer_exits: Default::default(),
     }
 }
 

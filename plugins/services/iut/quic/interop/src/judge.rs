@@ -213,6 +213,7 @@ mod tests {
             },
             stdout: root.join("client/stdout.log"),
             stderr: root.join("client/stderr.log"),
+            peer_exits: Default::default(),
         }
     }
 
