@@ -7,12 +7,12 @@
 
 use std::path::{Path, PathBuf};
 
+use panther_network_shared::argv::utf8;
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{CommandSpec, Probe};
 
 use crate::config::Config;
 use crate::names;
-use crate::wrapper::utf8;
 
 /// The compose file's name in the test's directory.
 const FILE_NAME: &str = "docker-compose.yml";

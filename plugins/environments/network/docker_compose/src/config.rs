@@ -2,11 +2,10 @@
 
 use std::path::PathBuf;
 
+use panther_network_shared::subnet::Subnet;
 use panther_plugin_api::{PluginError, parse_config};
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-use crate::subnet::Subnet;
 
 /// The compose command when the config names none.
 const COMPOSE: [&str; 2] = ["docker", "compose"];
@@ -88,9 +87,7 @@ impl Config {
                     .map_err(|problem| PluginError::new(format!("config key `volumes`: {problem}")))
             })
             .collect::<Result<_, _>>()?;
-        let subnet = written
-            .subnet
-            .parse()
+        let subnet = Subnet::parse(&written.subnet, SUBNET)
             .map_err(|problem| PluginError::new(format!("config key `subnet`: {problem}")))?;
         Ok(Self {
             compose: written.compose,

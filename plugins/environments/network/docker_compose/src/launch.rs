@@ -2,8 +2,10 @@
 //! `compose up`.
 
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
 
+use panther_network_shared::argv::utf8;
+use panther_network_shared::exit_wrapper::{outputs, wrapped};
+use panther_network_shared::planned::{self, OneCommand};
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
     FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
@@ -14,18 +16,23 @@ use crate::compose_file::{
     Attachment, ComposeFile, Dependency, Ipam, Network, Pool, Service, literal,
 };
 use crate::config::Config;
-use crate::wrapper::{outputs, utf8, wrapped};
 use crate::{mounts, names, readiness};
 
 /// The name of the test's bridge network in the compose file.
 const NETWORK: &str = "panther";
 
+/// A container runs its service's one command, and nothing else.
+const ONE_COMMAND: OneCommand = OneCommand {
+    environment: "docker_compose",
+    because: "each container runs its service's one command",
+};
+
 /// The launcher running every service of `request` in its own container.
 pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, PluginError> {
     for service in &request.services {
-        refuse_unsupported(service)?;
+        ONE_COMMAND.refuse_more(service, None)?;
     }
-    let names = names::services(request.services.iter().map(|s| s.name.as_str()))?;
+    let names = names::SERVICES.of(request.services.iter().map(|s| s.name.as_str()))?;
     let by_name: BTreeMap<&str, &PlannedService> = request
         .services
         .iter()
@@ -88,12 +95,7 @@ fn container(
     service: &PlannedService,
     outputs: &LaunchedOutputs,
 ) -> Result<Service, PluginError> {
-    let address: Ipv4Addr = service.address.host.parse().map_err(|_| {
-        PluginError::new(format!(
-            "service `{}` is at `{}`, not an IPv4 address the compose network can give it",
-            service.name, service.address.host
-        ))
-    })?;
+    let address = planned::ipv4_address(service, "the compose network can give it")?;
     let command = &service.command;
     let working_dir = command.cwd.as_ref().unwrap_or(&service.output_dir);
     let wrapper = wrapped(command, outputs)?;
@@ -121,34 +123,4 @@ fn container(
         depends_on: BTreeMap::new(),
         healthcheck: readiness::healthcheck(&service.ready, outputs, request.timeout_ms)?,
     })
-}
-
-/// Refuses a service whose plan runs more than its one command: a container runs one.
-fn refuse_unsupported(service: &PlannedService) -> Result<(), PluginError> {
-    let mut asks = Vec::new();
-    if !service.prepare.is_empty() {
-        let programs: Vec<String> = service
-            .prepare
-            .iter()
-            .map(|command| format!("`{}`", command.program))
-            .collect();
-        asks.push(format!("preparation commands ({})", programs.join(", ")));
-    }
-    if !service.companions.is_empty() {
-        let companions: Vec<String> = service
-            .companions
-            .iter()
-            .map(|companion| format!("`{}`", companion.name))
-            .collect();
-        asks.push(format!("companions ({})", companions.join(", ")));
-    }
-    if asks.is_empty() {
-        return Ok(());
-    }
-    Err(PluginError::new(format!(
-        "service `{}` asks for {}, which the docker_compose environment cannot run: each \
-         container runs its service's one command",
-        service.name,
-        asks.join(" and ")
-    )))
 }

@@ -6,12 +6,12 @@
 //! directory and runs the whole test as `docker compose up --abort-on-container-exit`:
 //!
 //! - each container runs the configured image with its service's command under a fixed
-//!   shell wrapper ([`wrapper`]) that writes the service's standard output, standard
-//!   error and exit code to `launched.stdout.log`, `launched.stderr.log` and
-//!   `launched.exit_code` in the service's output directory. Writing them there, rather
-//!   than collecting them with `compose logs` afterwards, keeps the two streams apart
-//!   with Compose v1 too (whose `logs` merges them) and whatever the engine's log
-//!   driver;
+//!   shell wrapper ([`panther_network_shared::exit_wrapper`]) that writes the service's
+//!   standard output, standard error and exit code to `launched.stdout.log`,
+//!   `launched.stderr.log` and `launched.exit_code` in the service's output directory.
+//!   Writing them there, rather than collecting them with `compose logs` afterwards,
+//!   keeps the two streams apart with Compose v1 too (whose `logs` merges them) and
+//!   whatever the engine's log driver;
 //! - the test's directory is mounted read-write and the programs' directories
 //!   read-only, at the same paths ([`mounts`]);
 //! - a service starts after the one it targets, once that one is ready as its plan
@@ -29,12 +29,9 @@ mod launch;
 mod mounts;
 mod names;
 mod readiness;
-mod subnet;
-mod wrapper;
 
-use panther_plugin_api::model::{
-    Deployment, Description, Launch, LaunchRequest, Launcher, NetworkRequest, ServiceAddress,
-};
+use panther_network_shared::launches;
+use panther_plugin_api::model::{Deployment, Description, LaunchRequest, Launcher, NetworkRequest};
 use panther_plugin_api::{NetworkEnvironment, PluginError, export_plugin};
 
 use commands::Project;
@@ -63,19 +60,7 @@ impl NetworkEnvironment for DockerCompose {
 
     fn deploy(&self, request: &NetworkRequest) -> Result<Deployment, PluginError> {
         let config = Config::parse(&request.config)?;
-        let hosts = config.subnet.hosts(request.services.len())?;
-        let launches = request
-            .services
-            .iter()
-            .zip(hosts)
-            .map(|(service, host)| {
-                let address = ServiceAddress {
-                    host: host.to_string(),
-                    port: service.port,
-                };
-                (service.name.clone(), Launch::at(address))
-            })
-            .collect();
+        let launches = launches::at_subnet_hosts(config.subnet, &request.services)?;
         let project = Project::new(&config, &request.directory, &request.instance);
         Ok(Deployment {
             teardown: vec![project.down()?],

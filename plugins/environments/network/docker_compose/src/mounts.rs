@@ -11,12 +11,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use panther_network_shared::argv::utf8;
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::CommandSpec;
 
 use crate::compose_file::{Volume, literal};
 use crate::config::Bind;
-use crate::wrapper::utf8;
 
 /// Directories whose programs the image provides.
 const SYSTEM_DIRECTORIES: [&str; 5] = ["/", "/bin", "/sbin", "/usr/bin", "/usr/sbin"];

@@ -1,9 +1,15 @@
 //! The names compose accepts: the project's, from the test's instance, and each
 //! service's, from the test's service names.
 
-use std::collections::BTreeMap;
+use panther_network_shared::names::Naming;
 
-use panther_plugin_api::PluginError;
+/// The compose service name of each test service: lower-case letters, digits and
+/// single `-`. Two services that would get the same name are refused.
+pub const SERVICES: Naming = Naming {
+    for_a: "a compose service name",
+    both_be: "compose service",
+    longest: None,
+};
 
 /// The project name for the test instance `instance`: lower-case letters, digits, `-`
 /// and `_`, starting with a letter or a digit, as Compose v1 and v2 both accept.
@@ -23,45 +29,6 @@ pub fn project(instance: &str) -> String {
     }
 }
 
-/// The compose service name of each test service, by test service name: lower-case
-/// letters, digits and single `-`. Two services that would get the same name are
-/// refused.
-pub fn services<'a>(
-    names: impl IntoIterator<Item = &'a str>,
-) -> Result<BTreeMap<String, String>, PluginError> {
-    let mut by_service: BTreeMap<String, String> = BTreeMap::new();
-    let mut by_compose: BTreeMap<String, String> = BTreeMap::new();
-    for name in names {
-        let compose = slug(name);
-        if compose.is_empty() {
-            return Err(PluginError::new(format!(
-                "service `{name}` has no letter or digit for a compose service name"
-            )));
-        }
-        if let Some(other) = by_compose.insert(compose.clone(), name.to_owned()) {
-            return Err(PluginError::new(format!(
-                "services `{other}` and `{name}` would both be compose service `{compose}`; \
-                 rename one"
-            )));
-        }
-        by_service.insert(name.to_owned(), compose);
-    }
-    Ok(by_service)
-}
-
-/// `text` in lower-case letters, digits and single dashes, without dashes at the ends.
-fn slug(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,21 +45,13 @@ mod tests {
     }
 
     #[test]
-    fn service_names_are_slugs() {
-        let names = services(["server", "QUIC client #2", "a_b"]).unwrap();
-        assert_eq!(names["server"], "server");
-        assert_eq!(names["QUIC client #2"], "quic-client-2");
-        assert_eq!(names["a_b"], "a-b");
-    }
-
-    #[test]
     fn refuses_names_that_collide_or_vanish() {
-        let error = services(["a b", "a-b"]).unwrap_err();
+        let error = SERVICES.of(["a b", "a-b"]).unwrap_err();
         assert_eq!(
             error.message(),
             "services `a b` and `a-b` would both be compose service `a-b`; rename one"
         );
-        let error = services(["#"]).unwrap_err();
+        let error = SERVICES.of(["#"]).unwrap_err();
         assert!(
             error.message().starts_with("service `#` has no letter"),
             "{error}"

@@ -9,11 +9,11 @@
 //!
 //! The checks need `grep` (and `true`) in the image, as every Debian image has.
 
+use panther_network_shared::argv::utf8;
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{LaunchedOutputs, Readiness, Transport};
 
 use crate::compose_file::{Healthcheck, literal};
-use crate::wrapper::utf8;
 
 /// How often a port or log check runs, in milliseconds.
 const CHECK_INTERVAL_MS: u64 = 100;
@@ -95,8 +95,9 @@ mod tests {
     use std::path::Path;
     use std::process::Command;
 
+    use panther_network_shared::exit_wrapper::outputs;
+
     use super::*;
-    use crate::wrapper::outputs;
 
     /// Runs a check's argv on this machine, as the engine would in a container.
     fn passes(test: &[String]) -> bool {

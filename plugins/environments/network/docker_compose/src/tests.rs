@@ -1,102 +1,26 @@
 //! The plugin as the host uses it: deployments and launchers from constructed
 //! requests, the golden compose file, and the real `docker-compose` checking it.
 
-use std::fmt::Write;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use panther_network_shared::testing::golden::{assert_golden, render};
+use panther_network_shared::testing::printing;
+use panther_network_shared::testing::requests::{self, address, network_request};
 use panther_plugin_api::NetworkEnvironment;
-use panther_plugin_api::model::{
-    CommandSpec, Companion, Deployment, LaunchRequest, Launcher, NetworkRequest, NetworkService,
-    PlannedService, Readiness, Role, ServiceAddress, Transport,
-};
+use panther_plugin_api::model::{CommandSpec, Companion, LaunchRequest, Launcher, Readiness};
 use serde_json::{Value, json};
 
 use crate::DockerCompose;
 use crate::compose_file::ComposeFile;
 
-/// The test's directory in the constructed requests.
-const DIRECTORY: &str = "/run/panther/test";
-
-fn network_request(config: Value) -> NetworkRequest {
-    let service = |name: &str, role, port| NetworkService {
-        name: name.to_owned(),
-        role,
-        port,
-        artifacts_dir: Path::new(DIRECTORY).join(name).join("artifacts"),
-    };
-    NetworkRequest {
-        instance: "20250101T000000-ab12-1-1".to_owned(),
-        services: vec![
-            service("server", Role::Server, 20001),
-            service("client", Role::Client, 20002),
-        ],
-        config,
-        directory: DIRECTORY.into(),
-        plugin_dir: "/opt/panther/plugins".into(),
-    }
-}
-
-fn address(host: &str, port: u16) -> ServiceAddress {
-    ServiceAddress {
-        host: host.to_owned(),
-        port,
-    }
-}
+/// The subnet of the default config, where the launch request's services are.
+const SUBNET: &str = "172.28.0.0/24";
 
 /// A ping_pong server and the client that pings it, as the host plans them.
 fn launch_request(config: Value) -> LaunchRequest {
-    let directory = Path::new(DIRECTORY);
-    let program = "/opt/panther/plugins/ping-pong";
-    let server = PlannedService {
-        name: "server".to_owned(),
-        role: Role::Server,
-        address: address("172.28.0.2", 20001),
-        command: CommandSpec::new(program, ["server", "--listen", "172.28.0.2:20001"]),
-        prepare: Vec::new(),
-        companions: Vec::new(),
-        ready: Readiness::Port {
-            port: 20001,
-            transport: Transport::Udp,
-        },
-        decides: false,
-        target: None,
-        output_dir: directory.join("server"),
-        artifacts_dir: directory.join("server/artifacts"),
-    };
-    let client = PlannedService {
-        name: "client".to_owned(),
-        role: Role::Client,
-        address: address("172.28.0.3", 20002),
-        command: CommandSpec::new(
-            program,
-            [
-                "client",
-                "--connect",
-                "172.28.0.2:20001",
-                "--pings",
-                "5",
-                "--summary",
-                "/run/panther/test/client/artifacts/summary.json",
-            ],
-        )
-        .with_env("RUST_LOG", "info"),
-        ready: Readiness::Started,
-        decides: true,
-        target: Some("server".to_owned()),
-        output_dir: directory.join("client"),
-        artifacts_dir: directory.join("client/artifacts"),
-        ..server.clone()
-    };
-    LaunchRequest {
-        instance: "20250101T000000-ab12-1-1".to_owned(),
-        config,
-        directory: directory.to_path_buf(),
-        timeout_ms: 30_000,
-        services: vec![server, client],
-        plugin_dir: "/opt/panther/plugins".into(),
-    }
+    requests::launch_request(config, SUBNET)
 }
 
 fn launcher(request: &LaunchRequest) -> Launcher {
@@ -105,77 +29,6 @@ fn launcher(request: &LaunchRequest) -> Launcher {
 
 fn compose_file(launcher: &Launcher) -> ComposeFile {
     serde_norway::from_str(&launcher.files[0].contents).unwrap()
-}
-
-fn quoted(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_=/.,:@%+".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-fn command_line(command: &CommandSpec) -> String {
-    std::iter::once(&command.program)
-        .chain(&command.args)
-        .map(|word| quoted(word))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The deployment and the launcher as text, for the golden file.
-fn render(deployment: &Deployment, launcher: &Launcher) -> String {
-    let mut text = String::from("## deployment\n");
-    for (name, launch) in &deployment.launches {
-        let address = &launch.address;
-        let _ = writeln!(text, "address {name}: {}:{}", address.host, address.port);
-    }
-    for probe in &deployment.skip_unless {
-        let line = command_line(&probe.command);
-        let _ = writeln!(text, "skip unless: {line} ({})", probe.what);
-    }
-    for command in &deployment.teardown {
-        let _ = writeln!(text, "teardown: {}", command_line(command));
-    }
-    let _ = writeln!(
-        text,
-        "\n## launcher\ncommand: {}",
-        command_line(&launcher.command)
-    );
-    for (name, outputs) in &launcher.outputs {
-        let _ = writeln!(
-            text,
-            "outputs {name}: {} {} {}",
-            outputs.stdout.display(),
-            outputs.stderr.display(),
-            outputs.exit_code.display()
-        );
-    }
-    for collection in &launcher.collect {
-        let _ = writeln!(text, "collect: {}", command_line(&collection.command));
-    }
-    for file in &launcher.files {
-        let _ = write!(text, "\n## {}\n{}", file.path.display(), file.contents);
-    }
-    text
-}
-
-fn assert_golden(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        return;
-    }
-    let expected = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "the plan differs from {}: if the change is meant, rerun with UPDATE_GOLDEN=1 and \
-         commit the file\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
-    );
 }
 
 /// `docker-compose -f FILE config -q` on `contents`: the real Compose v1 checking a file
@@ -424,18 +277,8 @@ fn describes_an_environment() {
 #[test]
 fn each_container_command_runs_as_compose_passes_it() {
     let directory = tempfile::tempdir().unwrap();
-    let mut request = launch_request(Value::Null);
-    request.directory = directory.path().to_path_buf();
-    for service in &mut request.services {
-        service.output_dir = directory.path().join(&service.name);
-        std::fs::create_dir(&service.output_dir).unwrap();
-    }
-    request.services[0].command = CommandSpec::new("/bin/echo", ["serving", "$HOME", "a b"]);
-    request.services[1].command = CommandSpec::new(
-        "/bin/sh",
-        ["-c", "echo \"$GREETING\"; echo oops >&2; exit 4"],
-    )
-    .with_env("GREETING", "${USER} $$");
+    let greeting = "${USER} $$";
+    let request = printing::request_in(directory.path(), greeting, launch_request(Value::Null));
     let launcher = launcher(&request);
     // Compose turns each `$$` back into `$` before handing the values to the engine.
     let interpolated = |text: &String| text.replace("$$", "$");
@@ -455,12 +298,5 @@ fn each_container_command_runs_as_compose_passes_it() {
             .unwrap();
         assert!(status.code().is_some());
     }
-    let read = |path: &Path| std::fs::read_to_string(path).unwrap();
-    let server = &launcher.outputs["server"];
-    assert_eq!(read(&server.stdout), "serving $HOME a b\n");
-    assert_eq!(read(&server.exit_code), "0\n");
-    let client = &launcher.outputs["client"];
-    assert_eq!(read(&client.stdout), "${USER} $$\n");
-    assert_eq!(read(&client.stderr), "oops\n");
-    assert_eq!(read(&client.exit_code), "4\n");
+    printing::assert_printed(&request, &launcher, greeting);
 }

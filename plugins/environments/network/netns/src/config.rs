@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use panther_link::config::Impairments;
+use panther_network_shared::subnet::Subnet;
 use panther_plugin_api::{PluginError, parse_config};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::subnet::Subnet;
+use crate::subnet;
 use crate::values::{self, format_duration, key_error};
 
 /// The impairment keys, as a test's config and each of its `links` write them.
@@ -106,7 +107,7 @@ impl LinkOverrides {
 }
 
 /// The environment's settings.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// The impairments of every link.
     pub impairments: Impairments,
@@ -118,6 +119,20 @@ pub struct Config {
     pub subnet: Subnet,
     /// What carries the frames.
     pub emulator: Emulator,
+}
+
+impl Default for Config {
+    /// Every default: no impairment, no override, no capture, [`subnet::DEFAULT`] and
+    /// the panther-link emulator.
+    fn default() -> Self {
+        Self {
+            impairments: Impairments::default(),
+            links: BTreeMap::new(),
+            capture: false,
+            subnet: subnet::DEFAULT,
+            emulator: Emulator::default(),
+        }
+    }
 }
 
 impl Config {
@@ -144,8 +159,8 @@ impl Config {
             Some(links) => read_links(links, &impairments)?,
         };
         let subnet = match &raw.subnet {
-            None => Subnet::default(),
-            Some(subnet) => Subnet::parse("subnet", subnet)?,
+            None => subnet::DEFAULT,
+            Some(subnet) => subnet::parse("subnet", subnet)?,
         };
         Ok(Self {
             impairments,
@@ -173,9 +188,8 @@ impl Config {
                 ),
             ));
         }
-        (0..services.len())
-            .map(|index| self.subnet.service_address(index))
-            .collect::<Option<Vec<_>>>()
+        self.subnet
+            .service_addresses(services.len())
             .ok_or_else(|| {
                 let capacity = self.subnet.capacity();
                 let noun = if capacity == 1 { "service" } else { "services" };
@@ -183,9 +197,10 @@ impl Config {
                     "subnet",
                     format!(
                         "'{}' has room for {capacity} {noun}, not the {} of this test; write a \
-                         larger subnet, e.g. \"10.77.0.0/24\"",
+                         larger subnet, e.g. \"{}\"",
                         self.subnet,
-                        services.len()
+                        services.len(),
+                        subnet::DEFAULT
                     ),
                 )
             })
@@ -334,7 +349,7 @@ pub fn schema() -> Value {
             "type": "string",
             "description": "the IPv4 subnet the services' addresses come from (prefix /8 to \
                             /30); service i (from 0) gets host number i + 2",
-            "default": "10.77.0.0/24"
+            "default": subnet::DEFAULT.to_string()
         }),
     );
     properties.insert(

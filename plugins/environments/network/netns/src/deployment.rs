@@ -6,6 +6,7 @@ use std::net::Ipv4Addr;
 use std::path::Path;
 
 use panther_link::config::{LinkConfig, Port};
+use panther_network_shared::argv::utf8;
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
     ArtifactSpec, CommandSpec, Companion, Deployment, FileSpec, Launch, NetworkRequest, Readiness,
@@ -75,7 +76,7 @@ pub fn deploy(request: &NetworkRequest, config: &Config) -> Result<Deployment, P
                         "-U".to_owned(),
                         "--immediate-mode".to_owned(),
                         "-w".to_owned(),
-                        text(&capture)?,
+                        utf8(&capture)?,
                     ],
                 ),
                 ready: Readiness::LogLine {
@@ -96,8 +97,8 @@ pub fn deploy(request: &NetworkRequest, config: &Config) -> Result<Deployment, P
             name: LINK_PROGRAM.to_owned(),
             command: in_namespace(
                 &namespaces.link,
-                &text(&request.plugin_dir.join(LINK_PROGRAM))?,
-                ["--config".to_owned(), text(&links)?],
+                &utf8(&request.plugin_dir.join(LINK_PROGRAM))?,
+                ["--config".to_owned(), utf8(&links)?],
             ),
             ready: Readiness::LogLine {
                 contains: panther_link::ready_line(services.len()),
@@ -311,11 +312,4 @@ fn in_namespace(
     ];
     words.extend(args);
     CommandSpec::new(IP, words)
-}
-
-/// A path as one argument of a command, which must be UTF-8.
-fn text(path: &Path) -> Result<String, PluginError> {
-    path.to_str()
-        .map(str::to_owned)
-        .ok_or_else(|| PluginError::new(format!("the path {} is not UTF-8", path.display())))
 }

@@ -5,10 +5,9 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use panther_link::config::LinkConfig;
+use panther_network_shared::testing::golden::{assert_golden, command_line};
 use panther_plugin_api::NetworkEnvironment;
-use panther_plugin_api::model::{
-    CommandSpec, Deployment, NetworkRequest, NetworkService, Readiness, Role,
-};
+use panther_plugin_api::model::{Deployment, NetworkRequest, NetworkService, Readiness, Role};
 use serde_json::{Value, json};
 
 use crate::Netns;
@@ -36,29 +35,6 @@ fn request(config: Value) -> NetworkRequest {
         directory: PathBuf::from("/run/panther/test"),
         plugin_dir: PathBuf::from("/opt/panther/plugins"),
     }
-}
-
-fn quoted(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_=/.,:@%+[]".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-fn command_line(command: &CommandSpec) -> String {
-    let mut words: Vec<String> = command
-        .env
-        .iter()
-        .map(|(key, value)| quoted(&format!("{key}={value}")))
-        .collect();
-    words.push(quoted(&command.program));
-    words.extend(command.args.iter().map(|arg| quoted(arg)));
-    words.join(" ")
 }
 
 fn ready(readiness: &Readiness) -> String {
@@ -167,18 +143,9 @@ fn render_golden() -> String {
 
 #[test]
 fn deployments_match_the_golden_file() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/deployments.txt");
-    let actual = render_golden();
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "the deployments differ from {}: if the change is meant, rerun with UPDATE_GOLDEN=1 \
-         and commit the file\n--- expected\n{expected}\n--- actual\n{actual}",
-        path.display()
+    assert_golden(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/deployments.txt"),
+        &render_golden(),
     );
 }
 

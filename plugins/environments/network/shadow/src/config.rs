@@ -1,11 +1,11 @@
 //! The plugin's `config` table: its schema, its defaults and its checks.
 
+use panther_network_shared::subnet::Subnet;
 use panther_plugin_api::{PluginError, parse_config};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::quantities::{Bandwidth, Duration, Loss};
-use crate::subnet::Subnet;
 
 /// The Shadow program when the config names none.
 const PROGRAM: &str = "shadow";
@@ -92,7 +92,9 @@ impl Config {
         }
         Ok(Self {
             program: written.program,
-            subnet: keyed("subnet", &written.subnet, str::parse)?,
+            subnet: keyed("subnet", &written.subnet, |text| {
+                Subnet::parse(text, SUBNET)
+            })?,
             latency,
             jitter: keyed("jitter", &written.jitter, Duration::parse)?,
             loss: keyed("loss", &written.loss, Loss::parse)?,

@@ -2,9 +2,11 @@
 //! `shadow shadow.yaml`.
 
 use std::collections::BTreeMap;
-use std::net::Ipv4Addr;
 use std::path::Path;
 
+use panther_network_shared::argv::utf8;
+use panther_network_shared::exit_wrapper::{outputs, wrapped};
+use panther_network_shared::planned::{self, OneCommand};
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
     CommandSpec, FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
@@ -16,7 +18,6 @@ use crate::quantities::Duration;
 use crate::shadow_file::{
     FinalState, General, Graph, Host, HostOptions, Network, Process, Running, ShadowFile,
 };
-use crate::wrapper::{outputs, utf8, wrapped};
 use crate::{names, schedule};
 
 /// The simulation's file name in the test's directory.
@@ -24,12 +25,22 @@ const FILE_NAME: &str = "shadow.yaml";
 /// Shadow's data directory's name in the test's directory.
 const DATA_DIRECTORY: &str = "shadow.data";
 
+/// A simulated host runs its service's one command, and nothing else.
+const ONE_COMMAND: OneCommand = OneCommand {
+    environment: "shadow",
+    because: "each simulated host runs its service's one command, in the host's directory",
+};
+
 /// The launcher running every service of `request` on its own simulated host.
 pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, PluginError> {
     for service in &request.services {
-        refuse_unsupported(service)?;
+        let cwd = own_directory(service);
+        ONE_COMMAND.refuse_more(
+            service,
+            cwd.map(|cwd| format!("the working directory {}", cwd.display())),
+        )?;
     }
-    let hostnames = names::hostnames(request.services.iter().map(|s| s.name.as_str()))?;
+    let hostnames = names::HOSTNAMES.of(request.services.iter().map(|s| s.name.as_str()))?;
     let starts = schedule::start_times(&request.services)?;
     let mut hosts = BTreeMap::new();
     let mut launched = BTreeMap::new();
@@ -80,12 +91,7 @@ fn host(
     outputs: &LaunchedOutputs,
     start: Duration,
 ) -> Result<Host, PluginError> {
-    let address: Ipv4Addr = service.address.host.parse().map_err(|_| {
-        PluginError::new(format!(
-            "service `{}` is at `{}`, not an IPv4 address a Shadow host can have",
-            service.name, service.address.host
-        ))
-    })?;
+    let address = planned::ipv4_address(service, "a Shadow host can have")?;
     let wrapper = wrapped(&service.command, outputs)?;
     let expected_final_state = if service.decides {
         FinalState::Exited { exited: 0 }
@@ -106,43 +112,9 @@ fn host(
     })
 }
 
-/// Refuses a service whose plan Shadow cannot run: preparation commands or companions
-/// beside its one process, or a working directory of its own (Shadow 3.2 runs every
-/// process in its host's directory and has no `chdir`).
-fn refuse_unsupported(service: &PlannedService) -> Result<(), PluginError> {
-    let mut asks = Vec::new();
-    if !service.prepare.is_empty() {
-        let programs: Vec<String> = service
-            .prepare
-            .iter()
-            .map(|command| format!("`{}`", command.program))
-            .collect();
-        asks.push(format!("preparation commands ({})", programs.join(", ")));
-    }
-    if !service.companions.is_empty() {
-        let companions: Vec<String> = service
-            .companions
-            .iter()
-            .map(|companion| format!("`{}`", companion.name))
-            .collect();
-        asks.push(format!("companions ({})", companions.join(", ")));
-    }
-    if let Some(cwd) = own_directory(service) {
-        asks.push(format!("the working directory {}", cwd.display()));
-    }
-    if asks.is_empty() {
-        return Ok(());
-    }
-    Err(PluginError::new(format!(
-        "service `{}` asks for {}, which the shadow environment cannot run: each simulated \
-         host runs its service's one command, in the host's directory",
-        service.name,
-        asks.join(" and ")
-    )))
-}
-
 /// The working directory the service's command asks for, when it is not the default
-/// (its output directory).
+/// (its output directory): Shadow 3.2 runs every process in its host's directory and
+/// has no `chdir`.
 fn own_directory(service: &PlannedService) -> Option<&Path> {
     service
         .command

@@ -9,10 +9,16 @@
 //! - one host per service, named after it, at its address, on a one-node network graph
 //!   whose self-loop carries the config's latency, jitter and loss, each host with the
 //!   config's bandwidth;
-//! - each host runs its service's command under a fixed shell wrapper ([`wrapper`])
-//!   that writes the service's standard output, standard error and exit code to
-//!   `launched.stdout.log`, `launched.stderr.log` and `launched.exit_code` in the
-//!   service's output directory, with the command's environment and nothing else;
+//! - each host runs its service's command under a fixed shell wrapper
+//!   ([`panther_network_shared::exit_wrapper`]) that writes the service's standard
+//!   output, standard error and exit code to `launched.stdout.log`,
+//!   `launched.stderr.log` and `launched.exit_code` in the service's output directory,
+//!   with the command's environment and nothing else. Shadow itself writes each
+//!   process's output to `<name>.<pid>.stdout` in its host's directory, `<name>` being
+//!   the file name of the program once its symbolic links are resolved: `/bin/sh` is
+//!   `dash.1000.stdout` on Debian and `bash.1000.stdout` where `sh` is bash. The
+//!   wrapper's own files have names known in advance, so no collection step has to
+//!   find Shadow's;
 //! - services start in order, each a second after the one it targets ([`schedule`]);
 //!   the simulation stops the test's timeout after the last start. A service that
 //!   decides the test is expected to have exited with 0 by then, the others to be
@@ -34,12 +40,10 @@ mod names;
 mod quantities;
 mod schedule;
 mod shadow_file;
-mod subnet;
-mod wrapper;
 
+use panther_network_shared::launches;
 use panther_plugin_api::model::{
-    CommandSpec, Deployment, Description, Launch, LaunchRequest, Launcher, NetworkRequest, Probe,
-    ServiceAddress,
+    CommandSpec, Deployment, Description, LaunchRequest, Launcher, NetworkRequest, Probe,
 };
 use panther_plugin_api::{NetworkEnvironment, PluginError, export_plugin};
 
@@ -68,20 +72,8 @@ impl NetworkEnvironment for Shadow {
 
     fn deploy(&self, request: &NetworkRequest) -> Result<Deployment, PluginError> {
         let config = Config::parse(&request.config)?;
-        names::hostnames(request.services.iter().map(|s| s.name.as_str()))?;
-        let hosts = config.subnet.hosts(request.services.len())?;
-        let launches = request
-            .services
-            .iter()
-            .zip(hosts)
-            .map(|(service, host)| {
-                let address = ServiceAddress {
-                    host: host.to_string(),
-                    port: service.port,
-                };
-                (service.name.clone(), Launch::at(address))
-            })
-            .collect();
+        names::HOSTNAMES.of(request.services.iter().map(|s| s.name.as_str()))?;
+        let launches = launches::at_subnet_hosts(config.subnet, &request.services)?;
         Ok(Deployment {
             skip_unless: vec![Probe {
                 command: CommandSpec::new(config.program.clone(), ["--version"]),

@@ -1,16 +1,19 @@
-//! The fixed shell script each container runs its service under: it writes the
-//! service's output and exit code to files in the service's output directory.
+//! The fixed shell script each service runs under where the host does not start it
+//! itself (a container, a simulated host): it writes the service's output and exit
+//! code to files in the service's output directory.
 //!
 //! The script never changes; the files and the service's argv are its positional
 //! parameters (`sh -c SCRIPT sh STDOUT STDERR EXIT PROGRAM ARGS...`), so nothing from
 //! a plan or a config is ever parsed by the shell. Parameters rather than environment
 //! variables keep the service's environment exactly as its plan says, and the whole
-//! wrapper visible as one argv in the compose file.
+//! wrapper visible as one argv in the file the environment writes.
 
 use std::path::Path;
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{CommandSpec, LaunchedOutputs};
+
+use crate::argv::utf8;
 
 /// The shell that runs the script, present in every image with a shell.
 const SHELL: &str = "/bin/sh";
@@ -48,20 +51,13 @@ pub fn wrapped(
     })
 }
 
-/// A path as one word of an argv, which must be UTF-8.
-pub fn utf8(path: &Path) -> Result<String, PluginError> {
-    path.to_str()
-        .map(str::to_owned)
-        .ok_or_else(|| PluginError::new(format!("the path {} is not UTF-8", path.display())))
-}
-
 #[cfg(test)]
 mod tests {
     use std::process::Command;
 
     use super::*;
 
-    /// Runs the wrapped argv for real, as the container would.
+    /// Runs the wrapped argv for real, as a container or a simulated host would.
     fn run(command: &CommandSpec, dir: &Path) -> (LaunchedOutputs, std::process::ExitStatus) {
         let outputs = outputs(dir);
         let wrapped = wrapped(command, &outputs).unwrap();
