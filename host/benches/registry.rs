@@ -142,7 +142,7 @@ fn main() {
     let started = Instant::now();
     let (plugin, manifest) = LoadedPlugin::load(&files[0]).unwrap();
     let first_load = started.elapsed();
-    let Component::ServiceManager(manager) = plugin.instantiate(manifest.kind).unwrap() else {
+    let Component::ServiceManager(manager) = plugin.instantiate(&manifest).unwrap() else {
         panic!("the template is a service manager");
     };
     let request = ServiceRequest {

@@ -68,7 +68,7 @@ impl Components {
         };
         let (plugin, manifest) = LoadedPlugin::load(&entry.path).map_err(refused)?;
         let directory = entry.path.parent().map(PathBuf::from).unwrap_or_default();
-        match plugin.instantiate(manifest.kind).map_err(refused)? {
+        match plugin.instantiate(&manifest).map_err(refused)? {
             Component::ServiceManager(h) => {
                 let handle = Arc::new(h);
                 self.services

@@ -17,8 +17,8 @@ use crate::PluginError;
 use crate::component::{ExecutionEnvironment, NetworkEnvironment, ServiceManager};
 use crate::ffi::{
     ExecutionEnvironmentBox, ExecutionEnvironmentFfi, ExecutionEnvironmentFfi_TO, JsonResult,
-    NetworkEnvironmentBox, NetworkEnvironmentFfi, NetworkEnvironmentFfi_TO, PluginModule,
-    PluginModuleRef, ServiceManagerBox, ServiceManagerFfi, ServiceManagerFfi_TO,
+    LaunchCall, NetworkEnvironmentBox, NetworkEnvironmentFfi, NetworkEnvironmentFfi_TO,
+    PluginModule, PluginModuleRef, ServiceManagerBox, ServiceManagerFfi, ServiceManagerFfi_TO,
 };
 use crate::model::{BuildInfo, ComponentKind, Description, Manifest};
 
@@ -166,11 +166,12 @@ struct NetworkEnvironmentBridge<T>(T);
 
 impl<T: NetworkEnvironment> NetworkEnvironmentFfi for NetworkEnvironmentBridge<T> {
     fn deploy(&self, request: RStr<'_>) -> JsonResult {
+        // A launch request is recognised first; anything else is read as a deployment
+        // request, so that its errors name that request's own fields.
+        if let Ok(LaunchCall { launch }) = serde_json::from_str(request.as_str()) {
+            return to_ffi(guard(|| self.0.launch(&launch)));
+        }
         call(request, |r| self.0.deploy(r))
-    }
-
-    fn launch(&self, request: RStr<'_>) -> JsonResult {
-        call(request, |r| self.0.launch(r))
     }
 }
 

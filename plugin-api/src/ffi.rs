@@ -1,8 +1,13 @@
 //! The ABI: one abi_stable root module per plugin and one `#[sabi_trait]` object per
 //! kind of component. Every payload is JSON text of the types in [`crate::model`].
 //!
-//! Only append to these types within 1.x: new prefix fields after the last one, new
-//! trait methods after the last one, each with a default on the host side.
+//! These types never change within 1.x. abi_stable checks, when it loads a plugin,
+//! that every prefix type of the plugin (the root module, each trait object's vtable)
+//! has at least the fields of the host's: a field or a method appended here would make
+//! every plugin built before it unloadable. A call added in a later 1.x release travels
+//! instead as JSON through an existing method, and the host makes it only to plugins
+//! whose `BuildInfo::api_version` has it ([`LaunchCall`]). The layout is pinned by a
+//! test against `abi/layout.txt`.
 
 // abi_stable 0.11's `#[sabi_trait]` expands to impls inside a const item.
 #![allow(non_local_definitions)]
@@ -29,16 +34,10 @@ pub trait ServiceManagerFfi: Send + Sync {
 /// A network environment across the boundary; methods take and return JSON.
 #[sabi_trait]
 pub trait NetworkEnvironmentFfi: Send + Sync {
-    /// `NetworkRequest` in, `Deployment` out.
+    /// `NetworkRequest` in, `Deployment` out; since 1.2.0 also a [`LaunchCall`] in,
+    /// `Option<Launcher>` out.
     #[sabi(last_prefix_field)]
     fn deploy(&self, request: RStr<'_>) -> JsonResult;
-
-    /// `LaunchRequest` in, `Option<Launcher>` out (since 1.2.0; a plugin built before
-    /// answers `null`: the host starts each service).
-    fn launch(&self, request: RStr<'_>) -> JsonResult {
-        let _ = request;
-        RResult::ROk(RString::from("null"))
-    }
 }
 
 /// An execution environment across the boundary; methods take and return JSON.
@@ -51,6 +50,20 @@ pub trait ExecutionEnvironmentFfi: Send + Sync {
     #[sabi(last_prefix_field)]
     fn findings(&self, request: RStr<'_>) -> JsonResult;
 }
+
+/// A launch request as it travels through a network environment's `deploy` method
+/// (since 1.2.0): `{"launch": LaunchRequest}` in, `Option<Launcher>` out. A plain
+/// `NetworkRequest` is a deployment request, in every 1.x release.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchCall {
+    /// The request.
+    pub launch: crate::model::LaunchRequest,
+}
+
+/// The first plugin-api release (major, minor) whose network environments answer a
+/// [`LaunchCall`]; the host asks no plugin built before it.
+pub const LAUNCH_SINCE: (u64, u64) = (1, 2);
 
 /// An owned service manager object.
 pub type ServiceManagerBox = ServiceManagerFfi_TO<'static, RBox<()>>;
@@ -86,4 +99,70 @@ impl RootModule for PluginModuleRef {
     const BASE_NAME: &'static str = "panther_plugin";
     const NAME: &'static str = "panther plugin";
     const VERSION_STRINGS: VersionStrings = package_version_strings!();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::fmt::Write;
+    use std::path::Path;
+
+    use abi_stable::StableAbi;
+    use abi_stable::type_layout::TypeLayout;
+
+    use super::PluginModuleRef;
+
+    /// Every type of this crate reachable from the root module, with its fields in
+    /// order: what abi_stable compares when it loads a plugin.
+    fn layout_text() -> String {
+        let mut text = String::new();
+        let mut seen = BTreeSet::new();
+        describe(PluginModuleRef::LAYOUT, &mut seen, &mut text);
+        text
+    }
+
+    fn describe(layout: &'static TypeLayout, seen: &mut BTreeSet<usize>, text: &mut String) {
+        // Each instance of a generic type has a layout of its own, under one name.
+        if !seen.insert(std::ptr::from_ref(layout) as usize) {
+            return;
+        }
+        let name = layout.full_type().to_string();
+        if layout.package() == "panther-plugin-api" {
+            let _ = writeln!(
+                text,
+                "{name} (size {}, align {}):",
+                layout.size(),
+                layout.alignment()
+            );
+            for field in layout.get_fields().into_iter().flatten() {
+                let _ = writeln!(text, "    {}: {}", field.name(), field.layout().full_type());
+                for function in field.function_range() {
+                    let signature = function.to_string();
+                    let words: Vec<&str> = signature.split_whitespace().collect();
+                    let _ = writeln!(text, "        {}", words.join(" "));
+                }
+            }
+        }
+        for referenced in layout.shared_vars().type_layouts() {
+            describe(referenced(), seen, text);
+        }
+    }
+
+    #[test]
+    fn the_abi_is_the_one_every_1_x_plugin_was_built_against() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("abi/layout.txt");
+        let now = layout_text();
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &now).unwrap();
+        }
+        let pinned = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            now == pinned,
+            "the plugin ABI changed (see {}): abi_stable refuses a plugin whose root module \
+             or vtables are shorter than the host's, so this would lock out every plugin \
+             built before; send new calls as JSON through the existing methods instead.\n\
+             now:\n{now}",
+            path.display()
+        );
+    }
 }

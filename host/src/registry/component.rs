@@ -3,7 +3,8 @@
 
 use abi_stable::std_types::RStr;
 use panther_plugin_api::ffi::{
-    ExecutionEnvironmentBox, JsonResult, NetworkEnvironmentBox, ServiceManagerBox,
+    ExecutionEnvironmentBox, JsonResult, LAUNCH_SINCE, LaunchCall, NetworkEnvironmentBox,
+    ServiceManagerBox,
 };
 use panther_plugin_api::model::{
     Deployment, ExecutionFindings, FindingsRequest, LaunchRequest, Launcher, NetworkRequest,
@@ -77,24 +78,39 @@ impl ServiceManagerHandle {
 }
 
 /// A network environment in a loaded plugin.
-pub struct NetworkEnvironmentHandle(NetworkEnvironmentBox);
-
-impl From<NetworkEnvironmentBox> for NetworkEnvironmentHandle {
-    fn from(object: NetworkEnvironmentBox) -> Self {
-        Self(object)
-    }
+pub struct NetworkEnvironmentHandle {
+    object: NetworkEnvironmentBox,
+    answers_launch: bool,
 }
 
 impl NetworkEnvironmentHandle {
+    /// The environment made by a plugin built against plugin-api `api_version`.
+    pub fn new(object: NetworkEnvironmentBox, api_version: &str) -> Self {
+        let mut numbers = api_version
+            .split('.')
+            .map(|n| n.parse::<u64>().unwrap_or(0));
+        let release = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
+        Self {
+            object,
+            answers_launch: release >= LAUNCH_SINCE,
+        }
+    }
+
     /// How to set up the network, launch each service in it and tear it down.
     pub fn deploy(&self, request: &NetworkRequest) -> Result<Deployment, CallError> {
-        round_trip(request, |json| self.0.deploy(json))
+        round_trip(request, |json| self.object.deploy(json))
     }
 
     /// One command that runs every planned service, or `None` for the host to start
-    /// each one (plugins built before plugin-api 1.2.0 always answer `None`).
+    /// each one; a plugin built before launch requests existed is not asked.
     pub fn launch(&self, request: &LaunchRequest) -> Result<Option<Launcher>, CallError> {
-        round_trip(request, |json| self.0.launch(json))
+        if !self.answers_launch {
+            return Ok(None);
+        }
+        let call = LaunchCall {
+            launch: request.clone(),
+        };
+        round_trip(&call, |json| self.object.deploy(json))
     }
 }
 

@@ -10,7 +10,7 @@ use panther_plugin_api::ffi::PluginModuleRef;
 use panther_plugin_api::model::{BuildInfo, ComponentKind, Manifest};
 
 use super::Refusal;
-use super::component::Component;
+use super::component::{Component, NetworkEnvironmentHandle};
 use super::elf_check;
 
 /// A plugin loaded into this process. Libraries are never unloaded.
@@ -69,7 +69,8 @@ impl LoadedPlugin {
     }
 
     /// Makes the component, or says why the plugin's constructor refused.
-    pub fn instantiate(&self, kind: ComponentKind) -> Result<Component, Refusal> {
+    pub fn instantiate(&self, manifest: &Manifest) -> Result<Component, Refusal> {
+        let kind = manifest.kind;
         let refused = |e: RString| Refusal::new(format!("its constructor failed: {e}"));
         let missing = || Refusal::new(format!("it exports no {kind} constructor"));
         Ok(match kind {
@@ -79,7 +80,11 @@ impl LoadedPlugin {
             }
             ComponentKind::NetworkEnvironment => {
                 let new = self.module.new_network_environment().ok_or_else(missing)?;
-                Component::NetworkEnvironment(new().into_result().map_err(refused)?.into())
+                let object = new().into_result().map_err(refused)?;
+                Component::NetworkEnvironment(NetworkEnvironmentHandle::new(
+                    object,
+                    &manifest.build.api_version,
+                ))
             }
             ComponentKind::ExecutionEnvironment => {
                 let new = self

@@ -55,7 +55,7 @@ pub fn run_probe(path: &Path, with_calls: bool) -> ProbeReport {
         Ok(loaded) => loaded,
         Err(refusal) => return ProbeReport::refused(refusal.to_string()),
     };
-    let component = match plugin.instantiate(manifest.kind) {
+    let component = match plugin.instantiate(&manifest) {
         Ok(component) => component,
         Err(refusal) => return ProbeReport::refused(refusal.to_string()),
     };
