@@ -164,11 +164,11 @@ impl Frame {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// gdb 13's log of `segfault.c`.
-    const SEGFAULT: &str = "\
+    pub(crate) const SEGFAULT: &str = "\
 [Thread debugging using libthread_db enabled]
 Using host libthread_db library \"/lib/x86_64-linux-gnu/libthread_db.so.1\".
 

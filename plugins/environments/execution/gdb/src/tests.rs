@@ -3,28 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use panther_execution_testing::ServiceDir;
+use panther_execution_testing::requests::{exited, wrap_request};
 use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, ExitInfo, Finding, FindingsRequest, Requirement, WrapLayer,
-    WrapRequest,
-};
+use panther_plugin_api::model::{ArtifactSpec, ExitInfo, Finding, Requirement, WrapLayer};
 use serde_json::{Value, json};
 
 use crate::Gdb;
-
-/// gdb 13's log of `segfault.c`.
-const SEGFAULT_LOG: &str = "\
-[Thread debugging using libthread_db enabled]
-Using host libthread_db library \"/lib/x86_64-linux-gnu/libthread_db.so.1\".
-
-Program received signal SIGSEGV, Segmentation fault.
-0x0000555555555135 in crash_here (target=0x0) at segfault.c:9
-9\t    *target = 42; /* the crash */
-#0  0x0000555555555135 in crash_here (target=0x0) at segfault.c:9
-No locals.
-#1  0x000055555555514c in main () at segfault.c:14
-No locals.
-";
+use crate::log::tests::SEGFAULT;
 
 /// gdb 13's log of a program exiting with 3.
 const EXIT_LOG: &str = "\
@@ -40,51 +26,14 @@ const STOPPED_LOG: &str = "\
 Using host libthread_db library \"/lib/x86_64-linux-gnu/libthread_db.so.1\".
 ";
 
-fn wrap_request(config: Value) -> WrapRequest {
-    let mut command =
-        CommandSpec::new("/opt/server", ["--port", "4443"]).with_env("ROLE", "server");
-    command.cwd = Some(PathBuf::from("/run/server"));
-    WrapRequest {
-        service: "server".to_owned(),
-        command,
-        artifacts_dir: PathBuf::from("/run/server/artifacts"),
-        config,
-        plugin_dir: PathBuf::from("/plugins"),
-    }
-}
-
 /// The findings on a run that left `log` (none when absent) and ended as `exit` says.
-fn findings(log: Option<&str>, config: Value, exit: ExitInfo) -> (tempfile::TempDir, Vec<Finding>) {
-    let directory = tempfile::tempdir().unwrap();
-    let artifacts_dir = directory.path().join("artifacts");
-    std::fs::create_dir(&artifacts_dir).unwrap();
+fn findings(log: Option<&str>, config: Value, exit: ExitInfo) -> (ServiceDir, Vec<Finding>) {
+    let service = ServiceDir::new();
     if let Some(log) = log {
-        std::fs::write(artifacts_dir.join("gdb.log"), log).unwrap();
+        std::fs::write(service.artifact("gdb.log"), log).unwrap();
     }
-    let found = Gdb
-        .findings(&FindingsRequest {
-            service: "server".to_owned(),
-            artifacts_dir,
-            exit,
-            config,
-            stdout: directory.path().join("stdout.log"),
-            stderr: directory.path().join("stderr.log"),
-        })
-        .unwrap()
-        .findings;
-    (directory, found)
-}
-
-fn exited(code: i32) -> ExitInfo {
-    ExitInfo {
-        code: Some(code),
-        signal: None,
-        stopped_by_host: false,
-    }
-}
-
-fn log_of(directory: &Path) -> PathBuf {
-    directory.join("artifacts/gdb.log")
+    let found = service.findings(&Gdb, exit, config);
+    (service, found)
 }
 
 #[test]
@@ -202,31 +151,27 @@ fn refuses_a_bad_config() {
 
 #[test]
 fn reports_a_crash_with_its_function_and_line() {
-    let (directory, found) = findings(Some(SEGFAULT_LOG), Value::Null, exited(139));
+    let (service, found) = findings(Some(SEGFAULT), Value::Null, exited(139));
     assert_eq!(
         found,
         [
             Finding::new("crashed with SIGSEGV in crash_here (segfault.c:9)", true)
                 .with_metric("signal", "SIGSEGV")
-                .with_file(log_of(directory.path()))
+                .with_file(service.artifact("gdb.log"))
         ]
     );
-    let (_, found) = findings(
-        Some(SEGFAULT_LOG),
-        json!({"fail_on_crash": false}),
-        exited(139),
-    );
+    let (_, found) = findings(Some(SEGFAULT), json!({"fail_on_crash": false}), exited(139));
     assert!(!found[0].fails_test);
 }
 
 #[test]
 fn reports_an_exit_without_failing() {
-    let (directory, found) = findings(Some(EXIT_LOG), Value::Null, exited(3));
+    let (service, found) = findings(Some(EXIT_LOG), Value::Null, exited(3));
     assert_eq!(
         found,
         [Finding::new("exited with code 3 under gdb", false)
             .with_metric("exit_code", 3)
-            .with_file(log_of(directory.path()))]
+            .with_file(service.artifact("gdb.log"))]
     );
 }
 
@@ -237,12 +182,12 @@ fn a_stop_by_the_host_is_not_a_crash() {
         signal: None,
         stopped_by_host: true,
     };
-    let (directory, found) = findings(Some(STOPPED_LOG), Value::Null, stopped.clone());
+    let (service, found) = findings(Some(STOPPED_LOG), Value::Null, stopped.clone());
     assert_eq!(
         found,
         [
             Finding::new("stopped by the host under gdb, without a crash", false)
-                .with_file(log_of(directory.path()))
+                .with_file(service.artifact("gdb.log"))
         ]
     );
     let ended =
@@ -257,20 +202,20 @@ fn a_stop_by_the_host_is_not_a_crash() {
 
 #[test]
 fn a_log_that_tells_nothing_fails_unless_the_host_stopped_the_service() {
-    let (directory, found) = findings(Some(STOPPED_LOG), Value::Null, exited(255));
+    let (service, found) = findings(Some(STOPPED_LOG), Value::Null, exited(255));
     assert_eq!(
         found,
         [Finding::new(
             "gdb's log tells neither an exit nor a crash of the program",
             true
         )
-        .with_file(log_of(directory.path()))]
+        .with_file(service.artifact("gdb.log"))]
     );
 }
 
 #[test]
 fn no_program_or_no_log_fails_the_test() {
-    let (directory, found) = findings(
+    let (service, found) = findings(
         Some(
             "./server: No such file or directory.\nNo executable file specified.\nUse the \"file\" or \"exec-file\" command.\n",
         ),
@@ -283,16 +228,16 @@ fn no_program_or_no_log_fails_the_test() {
             "gdb could not start the program: ./server: No such file or directory.",
             true
         )
-        .with_file(log_of(directory.path()))]
+        .with_file(service.artifact("gdb.log"))]
     );
-    let (directory, found) = findings(None, Value::Null, exited(127));
-    let stderr = directory.path().join("stderr.log");
+    let (service, found) = findings(None, Value::Null, exited(127));
+    let stderr = service.stderr();
     assert_eq!(
         found,
         [Finding::new(
             format!(
                 "gdb wrote no log ({}); see {} for why",
-                log_of(directory.path()).display(),
+                service.artifact("gdb.log").display(),
                 stderr.display()
             ),
             true

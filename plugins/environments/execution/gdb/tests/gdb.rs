@@ -1,76 +1,49 @@
 //! gdb on real programs: defect programs of `tests/fixtures/defects` run under the
 //! wrapped command exactly as the host runs it, then the finding on gdb's log.
 
-mod support;
-
-use std::path::PathBuf;
 use std::time::Duration;
 
-use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{CommandSpec, Finding, FindingsRequest, WrapRequest};
+use panther_execution_testing::host::{Outcome, Run, run_program_under, run_wrapped};
+use panther_execution_testing::{Compiled, defect_line, only};
+use panther_plugin_api::model::{CommandSpec, Finding};
 use panther_plugin_gdb::Gdb;
 use serde_json::Value;
-use support::{Compiled, Run, line_of, run};
 
-/// Runs `command` under gdb, stopped by the host after `stop_after` if given, and
-/// returns how it ended and the one finding.
-fn check(program: &Compiled, command: CommandSpec, stop_after: Option<Duration>) -> (Run, Finding) {
-    let artifacts_dir = program.artifacts_dir();
-    let wrapped = Gdb
-        .wrap(&WrapRequest {
-            service: "server".to_owned(),
-            command,
-            artifacts_dir: artifacts_dir.clone(),
-            config: Value::Null,
-            plugin_dir: PathBuf::new(),
-        })
-        .unwrap();
-    let ran = run(&wrapped.command, program.directory.path(), stop_after);
-    let mut findings = Gdb
-        .findings(&FindingsRequest {
-            service: "server".to_owned(),
-            artifacts_dir,
-            exit: ran.exit.clone(),
-            config: Value::Null,
-            stdout: ran.stdout.clone(),
-            stderr: ran.stderr.clone(),
-        })
-        .unwrap()
-        .findings;
-    eprintln!(
-        "{:.2} s, {:?}: {findings:#?}",
-        ran.elapsed.as_secs_f64(),
-        ran.exit
-    );
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    (ran, findings.remove(0))
+/// How `program` ran under gdb, stopped by the host after `stop_after` if given, and
+/// the one finding.
+fn gdb(program: &Compiled, stop_after: Option<Duration>) -> (Run, Finding) {
+    let Outcome { run, findings } = run_program_under(&Gdb, program, stop_after);
+    (run, only(findings))
 }
 
-fn of(program: &Compiled) -> CommandSpec {
-    CommandSpec::new(program.program.to_str().unwrap(), Vec::<String>::new())
+/// How `command` ran under gdb in the directory of `program`, and the one finding.
+fn gdb_running(program: &Compiled, command: CommandSpec) -> (Run, Finding) {
+    let Outcome { run, findings } =
+        run_wrapped(&Gdb, &program.service, command, &Value::Null, None);
+    (run, only(findings))
 }
 
 fn log_of(program: &Compiled) -> String {
-    std::fs::read_to_string(program.artifacts_dir().join("gdb.log")).unwrap()
+    std::fs::read_to_string(program.service.artifact("gdb.log")).unwrap()
 }
 
 #[test]
 fn reports_the_crash_of_segfault_c_in_its_function() {
-    let segfault = Compiled::new("segfault");
-    let (ran, finding) = check(&segfault, of(&segfault), None);
+    let segfault = Compiled::defect("segfault");
+    let (ran, finding) = gdb(&segfault, None);
     assert_eq!(
         ran.exit.code,
         Some(139),
         "128 + SIGSEGV, as a shell reports it"
     );
-    let line = line_of("segfault.c", "the crash");
+    let line = defect_line("segfault.c", "the crash");
     assert_eq!(
         finding.summary,
         format!("crashed with SIGSEGV in crash_here (segfault.c:{line})")
     );
     assert!(finding.fails_test);
     assert_eq!(finding.metrics["signal"], "SIGSEGV");
-    assert_eq!(finding.file, Some(segfault.artifacts_dir().join("gdb.log")));
+    assert_eq!(finding.file, Some(segfault.service.artifact("gdb.log")));
     let log = log_of(&segfault);
     assert!(log.contains("Program received signal SIGSEGV"), "{log}");
     assert!(log.contains("in main () at segfault.c:"), "{log}");
@@ -79,8 +52,8 @@ fn reports_the_crash_of_segfault_c_in_its_function() {
 
 #[test]
 fn a_clean_program_exits_with_its_own_code_and_output() {
-    let clean = Compiled::new("clean");
-    let (ran, finding) = check(&clean, of(&clean), None);
+    let clean = Compiled::defect("clean");
+    let (ran, finding) = gdb(&clean, None);
     assert_eq!(ran.exit.code, Some(0));
     assert_eq!(finding.summary, "exited with code 0 under gdb");
     assert!(!finding.fails_test);
@@ -90,10 +63,10 @@ fn a_clean_program_exits_with_its_own_code_and_output() {
 
 #[test]
 fn passes_the_arguments_and_the_exit_code_through() {
-    let clean = Compiled::new("clean");
+    let clean = Compiled::defect("clean");
     let script = "echo \"$1\"; echo \"$2\" >&2; exit 3";
     let command = CommandSpec::new("/bin/sh", ["-c", script, "sh", "two words", "*"]);
-    let (ran, finding) = check(&clean, command, None);
+    let (ran, finding) = gdb_running(&clean, command);
     assert_eq!(ran.exit.code, Some(3));
     assert_eq!(finding.summary, "exited with code 3 under gdb");
     assert!(!finding.fails_test);
@@ -103,8 +76,8 @@ fn passes_the_arguments_and_the_exit_code_through() {
 
 #[test]
 fn a_service_stopped_by_the_host_is_not_a_crash() {
-    let sleeper = Compiled::new("sleeper");
-    let (ran, finding) = check(&sleeper, of(&sleeper), Some(Duration::from_millis(1500)));
+    let sleeper = Compiled::defect("sleeper");
+    let (ran, finding) = gdb(&sleeper, Some(Duration::from_millis(1500)));
     assert!(ran.exit.stopped_by_host);
     assert!(
         ran.elapsed < Duration::from_millis(3000),
@@ -134,10 +107,10 @@ fn running(program: &str) -> bool {
 
 #[test]
 fn a_rust_program_exits_with_its_own_code_too() {
-    let clean = Compiled::new("clean");
+    let clean = Compiled::defect("clean");
     let this_test = std::env::current_exe().unwrap();
     let command = CommandSpec::new(this_test.to_str().unwrap(), ["--list"]);
-    let (ran, finding) = check(&clean, command, None);
+    let (ran, finding) = gdb_running(&clean, command);
     assert_eq!(ran.exit.code, Some(0), "{}", log_of(&clean));
     assert_eq!(finding.summary, "exited with code 0 under gdb");
     let listed = std::fs::read_to_string(&ran.stdout).unwrap();
@@ -149,10 +122,10 @@ fn a_rust_program_exits_with_its_own_code_too() {
 
 #[test]
 fn a_program_gdb_cannot_start_fails_and_leaves_the_service_output_alone() {
-    let clean = Compiled::new("clean");
-    let missing = clean.directory.path().join("no-such-program");
+    let clean = Compiled::defect("clean");
+    let missing = clean.service.path().join("no-such-program");
     let command = CommandSpec::new(missing.to_str().unwrap(), Vec::<String>::new());
-    let (ran, finding) = check(&clean, command, None);
+    let (ran, finding) = gdb_running(&clean, command);
     assert_ne!(ran.exit.code, Some(0));
     assert_eq!(
         finding.summary,

@@ -82,13 +82,15 @@ pub fn schema() -> Value {
 
 #[cfg(test)]
 mod tests {
+    use panther_execution_testing::config_schema::{
+        assert_absent_or_empty_parse_to_default, assert_schema_defaults_parse_to_default,
+    };
+
     use super::*;
-    use serde_json::Map;
 
     #[test]
     fn an_absent_or_empty_config_takes_the_defaults() {
-        assert_eq!(Config::parse(&Value::Null), Ok(Config::default()));
-        assert_eq!(Config::parse(&json!({})), Ok(Config::default()));
+        assert_absent_or_empty_parse_to_default(Config::parse);
     }
 
     #[test]
@@ -151,18 +153,10 @@ mod tests {
 
     #[test]
     fn the_schema_defaults_are_the_config_defaults() {
-        let schema = schema();
-        assert_eq!(schema["additionalProperties"], json!(false));
-        let properties = schema["properties"].as_object().unwrap();
-        assert_eq!(properties.len(), 4);
-        let defaults: Map<String, Value> = properties
-            .iter()
-            .filter_map(|(key, property)| Some((key.clone(), property.get("default")?.clone())))
-            .collect();
-        assert_eq!(defaults.len(), 4);
-        assert_eq!(
-            Config::parse(&Value::Object(defaults)),
-            Ok(Config::default())
+        assert_schema_defaults_parse_to_default(
+            &schema(),
+            &["library", "frequency", "pprof", "fail_without_profile"],
+            Config::parse,
         );
     }
 }

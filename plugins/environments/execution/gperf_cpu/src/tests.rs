@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use panther_execution_testing::ServiceDir;
+use panther_execution_testing::requests::{exited, stopped_by_host, wrap_request};
 use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, ExitInfo, Finding, FindingsRequest, WrapLayer, WrapRequest,
-};
+use panther_plugin_api::model::{ArtifactSpec, Finding, WrapLayer};
 use serde_json::{Value, json};
 
 use crate::GperfCpu;
@@ -16,55 +16,6 @@ const REPORT: &str = "\
 Total: 9 samples
        9 100.0% 100.0%        9 100.0% busy_loop
 ";
-
-fn wrap_request(config: Value) -> WrapRequest {
-    let mut command =
-        CommandSpec::new("/opt/server", ["--port", "4443"]).with_env("ROLE", "server");
-    command.cwd = Some(PathBuf::from("/run/server"));
-    WrapRequest {
-        service: "server".to_owned(),
-        command,
-        artifacts_dir: PathBuf::from("/run/server/artifacts"),
-        config,
-        plugin_dir: PathBuf::from("/plugins"),
-    }
-}
-
-fn findings_request(artifacts_dir: &Path, exit: ExitInfo, config: Value) -> FindingsRequest {
-    FindingsRequest {
-        service: "server".to_owned(),
-        artifacts_dir: artifacts_dir.to_path_buf(),
-        exit,
-        config,
-        stdout: artifacts_dir.join("stdout.log"),
-        stderr: artifacts_dir.join("stderr.log"),
-    }
-}
-
-fn exited(code: i32) -> ExitInfo {
-    ExitInfo {
-        code: Some(code),
-        signal: None,
-        stopped_by_host: false,
-    }
-}
-
-fn terminated_by_host() -> ExitInfo {
-    ExitInfo {
-        code: None,
-        signal: Some(15),
-        stopped_by_host: true,
-    }
-}
-
-fn only_finding(artifacts_dir: &Path, exit: ExitInfo, config: Value) -> Finding {
-    let mut found = GperfCpu
-        .findings(&findings_request(artifacts_dir, exit, config))
-        .unwrap()
-        .findings;
-    assert_eq!(found.len(), 1, "{found:?}");
-    found.remove(0)
-}
 
 #[test]
 fn preloads_the_profiler_into_the_program_alone() {
@@ -164,11 +115,11 @@ fn refuses_a_bad_config() {
 
 #[test]
 fn names_the_busiest_functions_of_the_report() {
-    let directory = tempfile::tempdir().unwrap();
-    std::fs::write(directory.path().join("cpu.prof"), real_profile()).unwrap();
-    let report = directory.path().join("cpu-report.txt");
+    let service = ServiceDir::new();
+    std::fs::write(service.artifact("cpu.prof"), real_profile()).unwrap();
+    let report = service.artifact("cpu-report.txt");
     std::fs::write(&report, REPORT).unwrap();
-    let finding = only_finding(directory.path(), exited(0), Value::Null);
+    let finding = service.only_finding(&GperfCpu, exited(0), Value::Null);
     assert_eq!(
         finding,
         Finding {
@@ -182,15 +133,15 @@ fn names_the_busiest_functions_of_the_report() {
 
 #[test]
 fn counts_the_samples_when_pprof_made_no_report() {
-    let directory = tempfile::tempdir().unwrap();
-    let profile = directory.path().join("cpu.prof");
+    let service = ServiceDir::new();
+    let profile = service.artifact("cpu.prof");
     std::fs::write(&profile, real_profile()).unwrap();
-    let finding = only_finding(directory.path(), exited(0), Value::Null);
+    let finding = service.only_finding(&GperfCpu, exited(0), Value::Null);
     assert_eq!(
         finding.summary,
         format!(
             "cpu profile: 9 samples; google-pprof made no report, see {}",
-            directory.path().join("cpu-report.err").display()
+            service.artifact("cpu-report.err").display()
         )
     );
     assert_eq!(finding.file, Some(profile));
@@ -200,10 +151,10 @@ fn counts_the_samples_when_pprof_made_no_report() {
 
 #[test]
 fn says_when_the_program_took_no_sample() {
-    let directory = tempfile::tempdir().unwrap();
-    std::fs::write(directory.path().join("cpu.prof"), profile_without_samples()).unwrap();
-    std::fs::write(directory.path().join("cpu-report.txt"), b"").unwrap();
-    let finding = only_finding(directory.path(), exited(0), Value::Null);
+    let service = ServiceDir::new();
+    std::fs::write(service.artifact("cpu.prof"), profile_without_samples()).unwrap();
+    std::fs::write(service.artifact("cpu-report.txt"), b"").unwrap();
+    let finding = service.only_finding(&GperfCpu, exited(0), Value::Null);
     assert_eq!(
         finding.summary,
         "cpu profile: 0 samples; the program used less CPU time than one sample takes (10 ms)"
@@ -214,19 +165,15 @@ fn says_when_the_program_took_no_sample() {
 
 #[test]
 fn says_when_the_profile_is_incomplete() {
-    let directory = tempfile::tempdir().unwrap();
+    let service = ServiceDir::new();
     let cut = &real_profile()[..100];
-    std::fs::write(directory.path().join("cpu.prof"), cut).unwrap();
-    let finding = only_finding(directory.path(), terminated_by_host(), Value::Null);
+    std::fs::write(service.artifact("cpu.prof"), cut).unwrap();
+    let finding = service.only_finding(&GperfCpu, stopped_by_host(15), Value::Null);
     assert_eq!(
         finding.summary,
         "the cpu profile is incomplete: gperftools writes the profile when the program exits normally, and the host stopped the service and signal 15 (SIGTERM) ended it"
     );
-    let finding = only_finding(
-        directory.path(),
-        exited(0),
-        json!({"fail_without_profile": true}),
-    );
+    let finding = service.only_finding(&GperfCpu, exited(0), json!({"fail_without_profile": true}));
     assert_eq!(
         finding.summary,
         "the cpu profile is incomplete: 100 bytes that are not a whole gperftools profile"
@@ -236,10 +183,10 @@ fn says_when_the_profile_is_incomplete() {
 
 #[test]
 fn an_empty_profile_says_the_service_was_killed() {
-    let directory = tempfile::tempdir().unwrap();
-    let profile = directory.path().join("cpu.prof");
+    let service = ServiceDir::new();
+    let profile = service.artifact("cpu.prof");
     std::fs::write(&profile, b"").unwrap();
-    let finding = only_finding(directory.path(), terminated_by_host(), Value::Null);
+    let finding = service.only_finding(&GperfCpu, stopped_by_host(15), Value::Null);
     assert_eq!(
         finding,
         Finding::new(
@@ -248,7 +195,7 @@ fn an_empty_profile_says_the_service_was_killed() {
         )
         .with_file(&profile)
     );
-    let finding = only_finding(directory.path(), exited(0), Value::Null);
+    let finding = service.only_finding(&GperfCpu, exited(0), Value::Null);
     assert_eq!(
         finding.summary,
         "the cpu profile is empty although the service exited with code 0: a program ending with `_exit` or an `exec` skips the exit handlers where gperftools writes it"
@@ -257,8 +204,8 @@ fn an_empty_profile_says_the_service_was_killed() {
 
 #[test]
 fn a_missing_profile_says_the_profiler_never_started() {
-    let directory = tempfile::tempdir().unwrap();
-    let finding = only_finding(directory.path(), exited(0), Value::Null);
+    let service = ServiceDir::new();
+    let finding = service.only_finding(&GperfCpu, exited(0), Value::Null);
     assert_eq!(
         finding,
         Finding::new(
@@ -270,14 +217,26 @@ fn a_missing_profile_says_the_profiler_never_started() {
 
 #[test]
 fn fails_without_a_profile_only_when_asked() {
-    let directory = tempfile::tempdir().unwrap();
+    let service = ServiceDir::new();
     let asked = json!({"fail_without_profile": true});
-    assert!(only_finding(directory.path(), exited(0), asked.clone()).fails_test);
-    std::fs::write(directory.path().join("cpu.prof"), b"").unwrap();
-    assert!(only_finding(directory.path(), terminated_by_host(), asked.clone()).fails_test);
-    assert!(!only_finding(directory.path(), terminated_by_host(), Value::Null).fails_test);
-    std::fs::write(directory.path().join("cpu.prof"), real_profile()).unwrap();
-    assert!(!only_finding(directory.path(), exited(0), asked).fails_test);
+    assert!(
+        service
+            .only_finding(&GperfCpu, exited(0), asked.clone())
+            .fails_test
+    );
+    std::fs::write(service.artifact("cpu.prof"), b"").unwrap();
+    assert!(
+        service
+            .only_finding(&GperfCpu, stopped_by_host(15), asked.clone())
+            .fails_test
+    );
+    assert!(
+        !service
+            .only_finding(&GperfCpu, stopped_by_host(15), Value::Null)
+            .fails_test
+    );
+    std::fs::write(service.artifact("cpu.prof"), real_profile()).unwrap();
+    assert!(!service.only_finding(&GperfCpu, exited(0), asked).fails_test);
 }
 
 #[test]

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use panther_execution_testing::ServiceDir;
+use panther_execution_testing::requests::{exited, stopped_by_host, wrap_request};
 use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, ExitInfo, Finding, FindingsRequest, WrapLayer, WrapRequest,
-};
+use panther_plugin_api::model::{ArtifactSpec, Finding, WrapLayer};
 use serde_json::{Value, json};
 
 use crate::GperfHeap;
@@ -26,51 +26,6 @@ Total: 67112960 B
        0   0.0% 100.0% 67112960 100.0% __libc_start_call_main
        0   0.0% 100.0% 67112960 100.0% main
 ";
-
-fn wrap_request(config: Value) -> WrapRequest {
-    let mut command =
-        CommandSpec::new("/opt/server", ["--port", "4443"]).with_env("ROLE", "server");
-    command.cwd = Some(PathBuf::from("/run/server"));
-    WrapRequest {
-        service: "server".to_owned(),
-        command,
-        artifacts_dir: PathBuf::from("/run/server/artifacts"),
-        config,
-        plugin_dir: PathBuf::from("/plugins"),
-    }
-}
-
-fn only_finding(artifacts_dir: &Path, exit: ExitInfo, config: Value) -> Finding {
-    let mut found = GperfHeap
-        .findings(&FindingsRequest {
-            service: "server".to_owned(),
-            artifacts_dir: artifacts_dir.to_path_buf(),
-            exit,
-            config,
-            stdout: artifacts_dir.join("stdout.log"),
-            stderr: artifacts_dir.join("stderr.log"),
-        })
-        .unwrap()
-        .findings;
-    assert_eq!(found.len(), 1, "{found:?}");
-    found.remove(0)
-}
-
-fn exited(code: i32) -> ExitInfo {
-    ExitInfo {
-        code: Some(code),
-        signal: None,
-        stopped_by_host: false,
-    }
-}
-
-fn terminated_by_host() -> ExitInfo {
-    ExitInfo {
-        code: None,
-        signal: Some(15),
-        stopped_by_host: true,
-    }
-}
 
 #[test]
 fn preloads_tcmalloc_with_only_the_dump_at_exit() {
@@ -167,11 +122,11 @@ fn refuses_a_bad_config() {
 
 #[test]
 fn reports_the_bytes_in_use_and_who_allocated_them() {
-    let directory = tempfile::tempdir().unwrap();
-    std::fs::write(directory.path().join("heap.0001.heap"), PROFILE).unwrap();
-    let report = directory.path().join("heap-report.txt");
+    let service = ServiceDir::new();
+    std::fs::write(service.artifact("heap.0001.heap"), PROFILE).unwrap();
+    let report = service.artifact("heap-report.txt");
     std::fs::write(&report, REPORT).unwrap();
-    let finding = only_finding(directory.path(), exited(0), Value::Null);
+    let finding = service.only_finding(&GperfHeap, exited(0), Value::Null);
     assert_eq!(
         finding,
         Finding::new(
@@ -188,15 +143,15 @@ fn reports_the_bytes_in_use_and_who_allocated_them() {
 
 #[test]
 fn reports_the_bytes_in_use_without_a_report() {
-    let directory = tempfile::tempdir().unwrap();
-    let profile = directory.path().join("heap.0001.heap");
+    let service = ServiceDir::new();
+    let profile = service.artifact("heap.0001.heap");
     std::fs::write(&profile, PROFILE).unwrap();
-    let finding = only_finding(directory.path(), exited(0), Value::Null);
+    let finding = service.only_finding(&GperfHeap, exited(0), Value::Null);
     assert_eq!(
         finding.summary,
         format!(
             "heap profile at exit: 64.0 MB in use in 65 objects (64.0 MB allocated in all); google-pprof made no report; see {}",
-            directory.path().join("heap-report.err").display()
+            service.artifact("heap-report.err").display()
         )
     );
     assert_eq!(finding.file, Some(profile));
@@ -205,8 +160,8 @@ fn reports_the_bytes_in_use_without_a_report() {
 
 #[test]
 fn a_missing_profile_says_why() {
-    let directory = tempfile::tempdir().unwrap();
-    let finding = only_finding(directory.path(), terminated_by_host(), Value::Null);
+    let service = ServiceDir::new();
+    let finding = service.only_finding(&GperfHeap, stopped_by_host(15), Value::Null);
     assert_eq!(
         finding,
         Finding::new(
@@ -214,7 +169,7 @@ fn a_missing_profile_says_why() {
             false
         )
     );
-    let finding = only_finding(directory.path(), exited(0), Value::Null);
+    let finding = service.only_finding(&GperfHeap, exited(0), Value::Null);
     assert_eq!(
         finding.summary,
         "no heap profile although the service exited with code 0: a statically linked or setuid program ignores LD_PRELOAD, and a program ending with `_exit` or an `exec` skips the exit handlers where gperftools writes it"
@@ -223,14 +178,30 @@ fn a_missing_profile_says_why() {
 
 #[test]
 fn fails_without_a_profile_only_when_asked() {
-    let directory = tempfile::tempdir().unwrap();
+    let service = ServiceDir::new();
     let asked = json!({"fail_without_profile": true});
-    assert!(only_finding(directory.path(), terminated_by_host(), asked.clone()).fails_test);
-    assert!(!only_finding(directory.path(), terminated_by_host(), Value::Null).fails_test);
-    std::fs::write(directory.path().join("heap.0001.heap"), b"").unwrap();
-    assert!(only_finding(directory.path(), exited(0), asked.clone()).fails_test);
-    std::fs::write(directory.path().join("heap.0001.heap"), PROFILE).unwrap();
-    assert!(!only_finding(directory.path(), exited(0), asked).fails_test);
+    assert!(
+        service
+            .only_finding(&GperfHeap, stopped_by_host(15), asked.clone())
+            .fails_test
+    );
+    assert!(
+        !service
+            .only_finding(&GperfHeap, stopped_by_host(15), Value::Null)
+            .fails_test
+    );
+    std::fs::write(service.artifact("heap.0001.heap"), b"").unwrap();
+    assert!(
+        service
+            .only_finding(&GperfHeap, exited(0), asked.clone())
+            .fails_test
+    );
+    std::fs::write(service.artifact("heap.0001.heap"), PROFILE).unwrap();
+    assert!(
+        !service
+            .only_finding(&GperfHeap, exited(0), asked)
+            .fails_test
+    );
 }
 
 #[test]

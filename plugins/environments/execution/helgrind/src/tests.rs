@@ -1,233 +1,23 @@
 //! The plugin as the host uses it: wrapped commands and findings from constructed
 //! requests and reports helgrind wrote.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use panther_execution_testing::ServiceDir;
+use panther_execution_testing::requests::{exited, wrap_request};
+use panther_execution_testing::valgrind_reports::{HELGRIND_LOCK_ORDER, HELGRIND_RACE};
 use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{
-    CommandSpec, ExitInfo, Finding, FindingsRequest, WrapLayer, WrapRequest,
-};
+use panther_plugin_api::model::{Finding, WrapLayer};
 use serde_json::{Value, json};
 
 use crate::Helgrind;
 
-/// Helgrind's report on `race.c`, as valgrind 3.19 wrote it, with the thread
-/// announcements and library frames trimmed.
-const RACE_REPORT: &str = r#"<?xml version="1.0"?>
-<valgrindoutput>
-<protocolversion>4</protocolversion>
-<protocoltool>helgrind</protocoltool>
-<pid>5030</pid>
-<ppid>5026</ppid>
-<tool>helgrind</tool>
-<args>
-  <argv>
-    <exe>./race</exe>
-  </argv>
-</args>
-<status>
-  <state>RUNNING</state>
-  <time>00:00:00:00.021 </time>
-</status>
-<announcethread>
-  <hthreadid>3</hthreadid>
-  <stack>
-    <frame>
-      <ip>0x496DB3F</ip>
-      <obj>/usr/lib/x86_64-linux-gnu/libc.so.6</obj>
-      <fn>clone</fn>
-      <dir>./misc/../sysdeps/unix/sysv/linux/x86_64</dir>
-      <file>clone.S</file>
-      <line>76</line>
-    </frame>
-    <frame>
-      <ip>0x1091CE</ip>
-      <obj>/tmp/dbg/race</obj>
-      <fn>main</fn>
-      <dir>/work/main/tests/fixtures/defects</dir>
-      <file>race.c</file>
-      <line>27</line>
-    </frame>
-  </stack>
-</announcethread>
-<error>
-  <unique>0x0</unique>
-  <tid>2</tid>
-  <kind>Race</kind>
-  <xwhat>
-    <text>Possible data race during read of size 4 at 0x10C02C by thread #3</text>
-    <hthreadid>3</hthreadid>
-  </xwhat>
-  <stack>
-    <frame>
-      <ip>0x10916A</ip>
-      <obj>/tmp/dbg/race</obj>
-      <fn>increment</fn>
-      <dir>/work/main/tests/fixtures/defects</dir>
-      <file>race.c</file>
-      <line>17</line>
-    </frame>
-    <frame>
-      <ip>0x484C7D6</ip>
-      <obj>/usr/libexec/valgrind/vgpreload_helgrind-amd64-linux.so</obj>
-    </frame>
-  </stack>
-  <xauxwhat>
-    <text>This conflicts with a previous write of size 4 by thread #2</text>
-    <hthreadid>2</hthreadid>
-  </xauxwhat>
-  <stack>
-    <frame>
-      <ip>0x109173</ip>
-      <obj>/tmp/dbg/race</obj>
-      <fn>increment</fn>
-      <dir>/work/main/tests/fixtures/defects</dir>
-      <file>race.c</file>
-      <line>17</line>
-    </frame>
-  </stack>
-  <auxwhat>Address 0x10c02c is 0 bytes inside data symbol "counter"</auxwhat>
-</error>
-<error>
-  <unique>0x1</unique>
-  <tid>2</tid>
-  <kind>Race</kind>
-  <xwhat>
-    <text>Possible data race during write of size 4 at 0x10C02C by thread #3</text>
-    <hthreadid>3</hthreadid>
-  </xwhat>
-  <stack>
-    <frame>
-      <ip>0x109173</ip>
-      <obj>/tmp/dbg/race</obj>
-      <fn>increment</fn>
-      <dir>/work/main/tests/fixtures/defects</dir>
-      <file>race.c</file>
-      <line>17</line>
-    </frame>
-  </stack>
-  <auxwhat>Address 0x10c02c is 0 bytes inside data symbol "counter"</auxwhat>
-</error>
-<status>
-  <state>FINISHED</state>
-  <time>00:00:00:00.304 </time>
-</status>
-<errorcounts>
-  <pair>
-    <count>1</count>
-    <unique>0x1</unique>
-  </pair>
-  <pair>
-    <count>1</count>
-    <unique>0x0</unique>
-  </pair>
-</errorcounts>
-<suppcounts>
-</suppcounts>
-</valgrindoutput>
-"#;
-
-/// Helgrind's report on a program taking two locks in both orders, trimmed to the
-/// error's first two stacks.
-const LOCK_ORDER_REPORT: &str = r#"<?xml version="1.0"?>
-<valgrindoutput>
-<protocolversion>4</protocolversion>
-<protocoltool>helgrind</protocoltool>
-<pid>8120</pid>
-<args>
-  <argv>
-    <exe>./order</exe>
-  </argv>
-</args>
-<error>
-  <unique>0x0</unique>
-  <tid>1</tid>
-  <kind>LockOrder</kind>
-  <xwhat>
-    <text>Thread #1: lock order "0x10C040 before 0x10C080" violated</text>
-    <hthreadid>1</hthreadid>
-  </xwhat>
-  <stack>
-    <frame>
-      <ip>0x484976E</ip>
-      <obj>/usr/libexec/valgrind/vgpreload_helgrind-amd64-linux.so</obj>
-    </frame>
-    <frame>
-      <ip>0x1091A6</ip>
-      <obj>/tmp/dbg/order</obj>
-      <fn>main</fn>
-      <dir>/tmp/dbg</dir>
-      <file>order.c</file>
-      <line>5</line>
-    </frame>
-  </stack>
-  <auxwhat>Required order was established by acquisition of lock at 0x10C040</auxwhat>
-  <stack>
-    <frame>
-      <ip>0x484976E</ip>
-      <obj>/usr/libexec/valgrind/vgpreload_helgrind-amd64-linux.so</obj>
-    </frame>
-    <frame>
-      <ip>0x10915B</ip>
-      <obj>/tmp/dbg/order</obj>
-      <fn>main</fn>
-      <dir>/tmp/dbg</dir>
-      <file>order.c</file>
-      <line>4</line>
-    </frame>
-  </stack>
-</error>
-<status>
-  <state>FINISHED</state>
-  <time>00:00:00:00.290 </time>
-</status>
-<errorcounts>
-  <pair>
-    <count>4</count>
-    <unique>0x0</unique>
-  </pair>
-</errorcounts>
-<suppcounts>
-</suppcounts>
-</valgrindoutput>
-"#;
-
-fn wrap_request(config: Value) -> WrapRequest {
-    let mut command =
-        CommandSpec::new("/opt/server", ["--threads", "4"]).with_env("ROLE", "server");
-    command.cwd = Some(PathBuf::from("/run/server"));
-    WrapRequest {
-        service: "server".to_owned(),
-        command,
-        artifacts_dir: PathBuf::from("/run/server/artifacts"),
-        config,
-        plugin_dir: PathBuf::from("/plugins"),
-    }
-}
-
-fn findings(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<Finding>) {
-    let directory = tempfile::tempdir().unwrap();
-    let artifacts_dir = directory.path().join("artifacts");
-    std::fs::create_dir(&artifacts_dir).unwrap();
-    for (name, contents) in files {
-        std::fs::write(artifacts_dir.join(name), contents).unwrap();
-    }
-    let found = Helgrind
-        .findings(&FindingsRequest {
-            service: "server".to_owned(),
-            artifacts_dir,
-            exit: ExitInfo {
-                code: Some(0),
-                signal: None,
-                stopped_by_host: false,
-            },
-            config: Value::Null,
-            stdout: directory.path().join("stdout.log"),
-            stderr: directory.path().join("stderr.log"),
-        })
-        .unwrap()
-        .findings;
-    (directory, found)
+/// A service directory whose artifacts are `files`, and what helgrind finds there
+/// for a service that exited with 0.
+fn findings(files: &[(&str, &str)]) -> (ServiceDir, Vec<Finding>) {
+    let service = ServiceDir::with_artifacts(files);
+    let found = service.findings(&Helgrind, exited(0), Value::Null);
+    (service, found)
 }
 
 #[test]
@@ -246,8 +36,8 @@ fn wraps_the_command_in_valgrind_with_the_defaults() {
             "--child-silent-after-fork=yes",
             "--num-callers=30",
             "/opt/server",
-            "--threads",
-            "4"
+            "--port",
+            "4443"
         ]
     );
     assert_eq!(wrapped.command.env, request.command.env);
@@ -273,8 +63,8 @@ fn wraps_the_command_as_configured() {
             "--suppressions=/etc/b.supp",
             "--history-level=approx",
             "/opt/server",
-            "--threads",
-            "4"
+            "--port",
+            "4443"
         ]
     );
     assert_eq!(
@@ -306,8 +96,8 @@ fn refuses_a_bad_config() {
 
 #[test]
 fn reports_the_race_with_where_it_happened() {
-    let (directory, found) = findings(&[("helgrind.5030.xml", RACE_REPORT)]);
-    let report = directory.path().join("artifacts/helgrind.5030.xml");
+    let (service, found) = findings(&[("helgrind.5030.xml", HELGRIND_RACE)]);
+    let report = service.artifact("helgrind.5030.xml");
     assert_eq!(
         found,
         [
@@ -328,7 +118,7 @@ fn reports_the_race_with_where_it_happened() {
 
 #[test]
 fn reports_a_lock_order_violation_in_the_program() {
-    let (_directory, found) = findings(&[("helgrind.8120.xml", LOCK_ORDER_REPORT)]);
+    let (_service, found) = findings(&[("helgrind.8120.xml", HELGRIND_LOCK_ORDER)]);
     assert_eq!(
         found[0].summary,
         "LockOrder (4 errors), the first: Thread #1: lock order \"0x10C040 before 0x10C080\" violated (order.c:5 in main)"

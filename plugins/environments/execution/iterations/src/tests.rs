@@ -2,48 +2,28 @@
 
 use std::path::{Path, PathBuf};
 
+use panther_execution_testing::ServiceDir;
+use panther_execution_testing::requests::wrap_request;
 use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, ExitInfo, Finding, FindingsRequest, WrapRequest,
-};
+use panther_plugin_api::model::{ArtifactSpec, ExitInfo, Finding};
 use serde_json::{Value, json};
 
 use crate::Iterations;
 
-fn wrap_request(config: Value) -> WrapRequest {
-    let mut command =
-        CommandSpec::new("/opt/client", ["--server", "127.0.0.1:4443"]).with_env("ROLE", "client");
-    command.cwd = Some(PathBuf::from("/run/client"));
-    WrapRequest {
-        service: "client".to_owned(),
-        command,
-        artifacts_dir: PathBuf::from("/run/client/artifacts"),
-        config,
-        plugin_dir: PathBuf::from("/plugins"),
-    }
-}
-
 /// The findings on a log holding `log` (none when absent), for a service that
 /// ended with `code`, or stopped by the host when `code` is absent.
 fn findings(log: Option<&str>, code: Option<i32>) -> (Vec<Finding>, PathBuf) {
-    let directory = tempfile::tempdir().unwrap();
-    let path = directory.path().join("iterations.json");
+    let service = ServiceDir::new();
+    let path = service.artifact("iterations.json");
     if let Some(log) = log {
         std::fs::write(&path, log).unwrap();
     }
-    let request = FindingsRequest {
-        service: "client".to_owned(),
-        artifacts_dir: directory.path().to_path_buf(),
-        exit: ExitInfo {
-            code: code.or(Some(143)),
-            signal: None,
-            stopped_by_host: code.is_none(),
-        },
-        config: Value::Null,
-        stdout: directory.path().join("stdout.log"),
-        stderr: directory.path().join("stderr.log"),
+    let exit = ExitInfo {
+        code: code.or(Some(143)),
+        signal: None,
+        stopped_by_host: code.is_none(),
     };
-    (Iterations.findings(&request).unwrap().findings, path)
+    (service.findings(&Iterations, exit, Value::Null), path)
 }
 
 fn finding(summary: &str, file: &Path, fails_test: bool) -> Finding {
@@ -66,11 +46,11 @@ fn wraps_the_command_in_panther_repeat() {
             "--times",
             "3",
             "--log",
-            "/run/client/artifacts/iterations.json",
+            "/run/server/artifacts/iterations.json",
             "--",
-            "/opt/client",
-            "--server",
-            "127.0.0.1:4443"
+            "/opt/server",
+            "--port",
+            "4443"
         ]
     );
     assert_eq!(wrapped.command.env, request.command.env);
@@ -79,7 +59,7 @@ fn wraps_the_command_in_panther_repeat() {
         wrapped.artifacts,
         [ArtifactSpec {
             name: "iterations".to_owned(),
-            path: PathBuf::from("/run/client/artifacts/iterations.json"),
+            path: PathBuf::from("/run/server/artifacts/iterations.json"),
         }]
     );
 }
@@ -96,11 +76,11 @@ fn passes_the_times_and_stop_on_failure() {
             "5",
             "--stop-on-failure",
             "--log",
-            "/run/client/artifacts/iterations.json",
+            "/run/server/artifacts/iterations.json",
             "--",
-            "/opt/client",
-            "--server",
-            "127.0.0.1:4443"
+            "/opt/server",
+            "--port",
+            "4443"
         ]
     );
 }

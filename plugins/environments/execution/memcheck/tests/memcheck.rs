@@ -2,64 +2,24 @@
 //! under the wrapped command exactly as the host runs it, then the findings on what
 //! valgrind wrote.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{CommandSpec, Finding, FindingsRequest, WrapRequest};
+use panther_execution_testing::host::{Outcome, run_program_under, run_wrapped};
+use panther_execution_testing::{Compiled, defect_line};
+use panther_plugin_api::model::CommandSpec;
 use panther_plugin_memcheck::Memcheck;
-use panther_valgrind::testing::{Compiled, Run, line_of, run};
 use serde_json::{Value, json};
-
-/// Runs `command` under memcheck configured with `config`, in the directory of
-/// `program`, stopped by the host after `stop_after` if given, and returns how it
-/// ended and the findings.
-fn check(
-    program: &Compiled,
-    command: CommandSpec,
-    config: Value,
-    stop_after: Option<Duration>,
-) -> (Run, Vec<Finding>) {
-    let artifacts_dir = program.artifacts_dir();
-    let wrapped = Memcheck
-        .wrap(&WrapRequest {
-            service: "server".to_owned(),
-            command,
-            artifacts_dir: artifacts_dir.clone(),
-            config: config.clone(),
-            plugin_dir: PathBuf::new(),
-        })
-        .unwrap();
-    let ran = run(&wrapped.command, program.directory.path(), stop_after);
-    let findings = Memcheck
-        .findings(&FindingsRequest {
-            service: "server".to_owned(),
-            artifacts_dir,
-            exit: ran.exit.clone(),
-            config,
-            stdout: ran.stdout.clone(),
-            stderr: ran.stderr.clone(),
-        })
-        .unwrap()
-        .findings;
-    eprintln!("{:.2} s: {findings:#?}", ran.elapsed.as_secs_f64());
-    (ran, findings)
-}
-
-fn of(program: &Compiled) -> CommandSpec {
-    CommandSpec::new(program.program.to_str().unwrap(), Vec::<String>::new())
-}
 
 #[test]
 fn finds_the_leak_of_leak_c_where_it_was_allocated() {
-    let leak = Compiled::new("leak");
-    let (ran, findings) = check(&leak, of(&leak), Value::Null, None);
+    let leak = Compiled::defect("leak");
+    let Outcome { run: ran, findings } = run_program_under(&Memcheck, &leak, None);
     assert_eq!(
         ran.exit.code,
         Some(0),
         "memcheck keeps the program's exit status"
     );
-    let line = line_of("leak.c", "the lost block");
+    let line = defect_line("leak.c", "the lost block");
     let lost = &findings[0];
     assert_eq!(
         lost.summary,
@@ -69,7 +29,10 @@ fn finds_the_leak_of_leak_c_where_it_was_allocated() {
     );
     assert!(lost.fails_test);
     let report = lost.file.as_ref().unwrap();
-    assert!(report.starts_with(leak.artifacts_dir()), "{report:?}");
+    assert!(
+        report.starts_with(leak.service.artifacts_dir()),
+        "{report:?}"
+    );
     let summary = findings.last().unwrap();
     assert_eq!(summary.metrics["errors"], 1);
     assert_eq!(summary.metrics["Leak_DefinitelyLost"], 1);
@@ -79,8 +42,8 @@ fn finds_the_leak_of_leak_c_where_it_was_allocated() {
 
 #[test]
 fn finds_nothing_in_clean_c() {
-    let clean = Compiled::new("clean");
-    let (ran, findings) = check(&clean, of(&clean), Value::Null, None);
+    let clean = Compiled::defect("clean");
+    let Outcome { run: ran, findings } = run_program_under(&Memcheck, &clean, None);
     assert_eq!(ran.exit.code, Some(0));
     assert_eq!(std::fs::read_to_string(&ran.stdout).unwrap(), "clean\n");
     let program = clean.program.display();
@@ -95,13 +58,9 @@ fn finds_nothing_in_clean_c() {
 
 #[test]
 fn a_service_stopped_by_the_host_still_has_its_leak_found() {
-    let sleeper = Compiled::new("sleeper");
-    let (ran, findings) = check(
-        &sleeper,
-        of(&sleeper),
-        Value::Null,
-        Some(Duration::from_millis(1500)),
-    );
+    let sleeper = Compiled::defect("sleeper");
+    let Outcome { run: ran, findings } =
+        run_program_under(&Memcheck, &sleeper, Some(Duration::from_millis(1500)));
     assert!(ran.exit.stopped_by_host);
     assert_eq!(
         ran.exit.signal,
@@ -113,7 +72,7 @@ fn a_service_stopped_by_the_host_still_has_its_leak_found() {
         "valgrind wrote its leak check within the grace period: {:?}",
         ran.elapsed
     );
-    let line = line_of("sleeper.c", "the lost block");
+    let line = defect_line("sleeper.c", "the lost block");
     let summaries: Vec<&str> = findings.iter().map(|f| f.summary.as_str()).collect();
     assert_eq!(
         summaries,
@@ -134,12 +93,13 @@ fn a_service_stopped_by_the_host_still_has_its_leak_found() {
 
 #[test]
 fn a_program_valgrind_cannot_start_fails_with_where_to_look() {
-    let clean = Compiled::new("clean");
-    let missing = clean.directory.path().join("no-such-program");
-    let (ran, findings) = check(
-        &clean,
+    let clean = Compiled::defect("clean");
+    let missing = clean.service.path().join("no-such-program");
+    let Outcome { run: ran, findings } = run_wrapped(
+        &Memcheck,
+        &clean.service,
         CommandSpec::new(missing.to_str().unwrap(), Vec::<String>::new()),
-        Value::Null,
+        &Value::Null,
         None,
     );
     assert_eq!(ran.exit.code, Some(127));
@@ -159,17 +119,18 @@ fn a_program_valgrind_cannot_start_fails_with_where_to_look() {
 
 #[test]
 fn follows_the_programs_a_script_runs_when_told_to() {
-    let leak = Compiled::new("leak");
-    let clean = Compiled::new("clean");
+    let leak = Compiled::defect("leak");
+    let clean = Compiled::defect("clean");
     let script = format!("{}; {}", leak.program.display(), clean.program.display());
-    let (ran, findings) = check(
-        &leak,
+    let Outcome { run: ran, findings } = run_wrapped(
+        &Memcheck,
+        &leak.service,
         CommandSpec::new("/bin/sh", ["-c", script.as_str()]),
-        json!({"trace_children": true}),
+        &json!({"trace_children": true}),
         None,
     );
     assert_eq!(ran.exit.code, Some(0));
-    let line = line_of("leak.c", "the lost block");
+    let line = defect_line("leak.c", "the lost block");
     assert!(
         findings[0]
             .summary
@@ -185,5 +146,5 @@ fn follows_the_programs_a_script_runs_when_told_to() {
             clean.program.display()
         )
     );
-    assert_eq!(summary.file.as_ref(), Some(&leak.artifacts_dir()));
+    assert_eq!(summary.file.as_ref(), Some(&leak.service.artifacts_dir()));
 }

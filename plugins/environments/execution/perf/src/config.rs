@@ -116,13 +116,15 @@ pub fn schema() -> Value {
 
 #[cfg(test)]
 mod tests {
+    use panther_execution_testing::config_schema::{
+        assert_absent_or_empty_parse_to_default, assert_schema_defaults_parse_to_default,
+    };
+
     use super::*;
-    use serde_json::Map;
 
     #[test]
     fn an_absent_or_empty_config_takes_the_defaults() {
-        assert_eq!(Config::parse(&Value::Null), Ok(Config::default()));
-        assert_eq!(Config::parse(&json!({})), Ok(Config::default()));
+        assert_absent_or_empty_parse_to_default(Config::parse);
         assert_eq!(Config::default().events, DEFAULT_EVENTS);
     }
 
@@ -194,18 +196,10 @@ mod tests {
 
     #[test]
     fn the_schema_defaults_are_the_config_defaults() {
-        let schema = schema();
-        assert_eq!(schema["additionalProperties"], json!(false));
-        let properties = schema["properties"].as_object().unwrap();
-        assert_eq!(properties.len(), 3);
-        let defaults: Map<String, Value> = properties
-            .iter()
-            .filter_map(|(key, property)| Some((key.clone(), property.get("default")?.clone())))
-            .collect();
-        assert_eq!(defaults.len(), 3);
-        assert_eq!(
-            Config::parse(&Value::Object(defaults)),
-            Ok(Config::default())
+        assert_schema_defaults_parse_to_default(
+            &schema(),
+            &["events", "program", "interval_ms"],
+            Config::parse,
         );
     }
 }

@@ -128,13 +128,13 @@ impl Counter {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// `perf stat -x , -o perf-stat.csv -e task-clock,context-switches,cpu-migrations,
     /// page-faults,cycles,instructions -- busy` (tests/fixtures/workloads/busy.c) on
     /// Debian bookworm, linux-perf 6.1, in a virtual machine without hardware counters.
-    const TOTALS: &str = "\
+    pub(crate) const TOTALS: &str = "\
 # started on Sun Nov 29 23:17:18 2026
 
 499.72,msec,task-clock,499719097,100.00,0.460,CPUs utilized

@@ -1,73 +1,15 @@
 //! The plugin as the host uses it: wrapped commands and findings from constructed requests.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use panther_execution_testing::ServiceDir;
+use panther_execution_testing::requests::{exited, stopped_by_host, wrap_request};
 use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, ExitInfo, Finding, FindingsRequest, WrapLayer, WrapRequest,
-};
+use panther_plugin_api::model::{ArtifactSpec, Finding, WrapLayer};
 use serde_json::{Value, json};
 
 use crate::Perf;
-
-/// `perf stat -x , -o perf-stat.csv` with the default events on
-/// tests/fixtures/workloads/busy.c (Debian bookworm, linux-perf 6.1, a virtual machine
-/// without hardware counters).
-const CSV: &str = "\
-# started on Sun Nov 29 23:17:18 2026
-
-499.72,msec,task-clock,499719097,100.00,0.460,CPUs utilized
-178,,context-switches,499719097,100.00,356.200,/sec
-0,,cpu-migrations,499719097,100.00,0.000,/sec
-62,,page-faults,499719097,100.00,124.070,/sec
-<not supported>,,cycles,0,100.00,,
-<not supported>,,instructions,0,100.00,,
-";
-
-fn wrap_request(config: Value) -> WrapRequest {
-    let mut command =
-        CommandSpec::new("/opt/server", ["--port", "4443"]).with_env("ROLE", "server");
-    command.cwd = Some(PathBuf::from("/run/server"));
-    WrapRequest {
-        service: "server".to_owned(),
-        command,
-        artifacts_dir: PathBuf::from("/run/server/artifacts"),
-        config,
-        plugin_dir: PathBuf::from("/plugins"),
-    }
-}
-
-fn only_finding(artifacts_dir: &Path, exit: ExitInfo, config: Value) -> Finding {
-    let mut found = Perf
-        .findings(&FindingsRequest {
-            service: "server".to_owned(),
-            artifacts_dir: artifacts_dir.to_path_buf(),
-            exit,
-            config,
-            stdout: PathBuf::from("/run/server/stdout.log"),
-            stderr: PathBuf::from("/run/server/stderr.log"),
-        })
-        .unwrap()
-        .findings;
-    assert_eq!(found.len(), 1, "{found:?}");
-    found.remove(0)
-}
-
-fn exited(code: i32) -> ExitInfo {
-    ExitInfo {
-        code: Some(code),
-        signal: None,
-        stopped_by_host: false,
-    }
-}
-
-fn terminated_by_host() -> ExitInfo {
-    ExitInfo {
-        code: None,
-        signal: Some(15),
-        stopped_by_host: true,
-    }
-}
+use crate::stat::tests::TOTALS;
 
 #[test]
 fn wraps_the_command_in_perf_stat() {
@@ -161,10 +103,10 @@ fn refuses_a_bad_config() {
 
 #[test]
 fn reports_the_counts_with_their_figures() {
-    let directory = tempfile::tempdir().unwrap();
-    let csv = directory.path().join("perf-stat.csv");
-    std::fs::write(&csv, CSV).unwrap();
-    let finding = only_finding(directory.path(), exited(0), Value::Null);
+    let service = ServiceDir::new();
+    let csv = service.artifact("perf-stat.csv");
+    std::fs::write(&csv, TOTALS).unwrap();
+    let finding = service.only_finding(&Perf, exited(0), Value::Null);
     assert_eq!(
         finding,
         Finding::new(
@@ -181,14 +123,15 @@ fn reports_the_counts_with_their_figures() {
 
 #[test]
 fn a_missing_file_fails_the_test() {
-    let directory = tempfile::tempdir().unwrap();
-    let finding = only_finding(directory.path(), exited(129), Value::Null);
+    let service = ServiceDir::new();
+    let finding = service.only_finding(&Perf, exited(129), Value::Null);
     assert_eq!(
         finding,
         Finding::new(
             format!(
-                "perf stat wrote no {}: perf did not start, or refused its arguments (see /run/server/stderr.log)",
-                directory.path().join("perf-stat.csv").display()
+                "perf stat wrote no {}: perf did not start, or refused its arguments (see {})",
+                service.artifact("perf-stat.csv").display(),
+                service.stderr().display()
             ),
             true
         )
@@ -197,10 +140,10 @@ fn a_missing_file_fails_the_test() {
 
 #[test]
 fn an_empty_file_of_a_stopped_service_says_why() {
-    let directory = tempfile::tempdir().unwrap();
-    let csv = directory.path().join("perf-stat.csv");
+    let service = ServiceDir::new();
+    let csv = service.artifact("perf-stat.csv");
     std::fs::write(&csv, b"").unwrap();
-    let finding = only_finding(directory.path(), terminated_by_host(), Value::Null);
+    let finding = service.only_finding(&Perf, stopped_by_host(15), Value::Null);
     assert_eq!(
         finding,
         Finding::new(
@@ -209,11 +152,7 @@ fn an_empty_file_of_a_stopped_service_says_why() {
         )
         .with_file(&csv)
     );
-    let finding = only_finding(
-        directory.path(),
-        terminated_by_host(),
-        json!({"interval_ms": 1000}),
-    );
+    let finding = service.only_finding(&Perf, stopped_by_host(15), json!({"interval_ms": 1000}));
     assert_eq!(
         finding.summary,
         "perf stat wrote no counts in perf-stat.csv: the host stopped the service, and perf with it, with signal 15 before its first reading, 1000 ms in"
@@ -223,16 +162,19 @@ fn an_empty_file_of_a_stopped_service_says_why() {
 
 #[test]
 fn a_file_without_counts_of_a_service_that_exited_fails_the_test() {
-    let directory = tempfile::tempdir().unwrap();
+    let service = ServiceDir::new();
     std::fs::write(
-        directory.path().join("perf-stat.csv"),
+        service.artifact("perf-stat.csv"),
         "# started on Sun Nov 29 23:10:52 2026\n\n",
     )
     .unwrap();
-    let finding = only_finding(directory.path(), exited(255), Value::Null);
+    let finding = service.only_finding(&Perf, exited(255), Value::Null);
     assert_eq!(
         finding.summary,
-        "perf stat wrote no counts in perf-stat.csv; see /run/server/stderr.log"
+        format!(
+            "perf stat wrote no counts in perf-stat.csv; see {}",
+            service.stderr().display()
+        )
     );
     assert!(finding.fails_test);
 }

@@ -1,49 +1,20 @@
 //! perf stat on a real program, run as the host runs the wrapped command, and the
 //! findings on what it wrote.
 
-mod host;
-
-use std::path::Path;
 use std::time::Duration;
 
+use panther_execution_testing::host::{Outcome, run_wrapped};
+use panther_execution_testing::requests::wrap_request;
+use panther_execution_testing::{Compiled, only};
 use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{
-    CommandSpec, ExitInfo, Finding, FindingsRequest, WrapRequest, WrappedCommand,
-};
+use panther_plugin_api::model::Finding;
 use panther_plugin_perf::Perf;
 use serde_json::{Value, json};
 
-/// Wraps `busy ARGS` with `config`, with the artifacts in `directory/artifacts`.
-fn wrap_busy(args: &[&str], config: &Value, directory: &Path) -> WrappedCommand {
-    let busy = host::workload("busy", directory);
-    let mut command = CommandSpec::new(busy.to_str().unwrap(), args.iter().copied());
-    command.cwd = Some(directory.to_path_buf());
-    let artifacts_dir = directory.join("artifacts");
-    std::fs::create_dir_all(&artifacts_dir).unwrap();
-    Perf.wrap(&WrapRequest {
-        service: "busy".to_owned(),
-        command,
-        artifacts_dir,
-        config: config.clone(),
-        plugin_dir: directory.to_path_buf(),
-    })
-    .unwrap()
-}
-
-fn findings(directory: &Path, exit: ExitInfo, config: &Value) -> Finding {
-    let mut found = Perf
-        .findings(&FindingsRequest {
-            service: "busy".to_owned(),
-            artifacts_dir: directory.join("artifacts"),
-            exit,
-            config: config.clone(),
-            stdout: directory.join("stdout.log"),
-            stderr: directory.join("stderr.log"),
-        })
-        .unwrap()
-        .findings;
-    assert_eq!(found.len(), 1, "{found:?}");
-    found.remove(0)
+/// How `busy ARGS` ran under perf configured with `config`, stopped by the host after
+/// `stop_after` if given, and what perf found.
+fn stat(busy: &Compiled, args: &[&str], config: &Value, stop_after: Option<Duration>) -> Outcome {
+    run_wrapped(&Perf, &busy.service, busy.command(args), config, stop_after)
 }
 
 fn task_clock(finding: &Finding) -> f64 {
@@ -52,20 +23,17 @@ fn task_clock(finding: &Finding) -> f64 {
 
 #[test]
 fn the_required_perf_is_there() {
-    let directory = tempfile::tempdir().unwrap();
-    let wrapped = wrap_busy(&[], &Value::Null, directory.path());
+    let wrapped = Perf.wrap(&wrap_request(Value::Null)).unwrap();
     let required = &wrapped.requires[0].path;
     assert!(required.is_file(), "{}", required.display());
 }
 
 #[test]
 fn counts_half_a_second_of_cpu() {
-    let directory = tempfile::tempdir().unwrap();
-    let wrapped = wrap_busy(&[], &Value::Null, directory.path());
-    let exit = host::run(&wrapped.command, directory.path());
-    assert_eq!(exit.code, Some(0));
-    let finding = findings(directory.path(), exit, &Value::Null);
-    eprintln!("{}", finding.summary);
+    let busy = Compiled::workload("busy");
+    let Outcome { run, findings } = stat(&busy, &[], &Value::Null, None);
+    assert_eq!(run.exit.code, Some(0));
+    let finding = only(findings);
     assert!(!finding.fails_test);
     assert!(
         finding.summary.starts_with("perf stat: task-clock "),
@@ -81,22 +49,17 @@ fn counts_half_a_second_of_cpu() {
             finding.metrics
         );
     }
-    assert_eq!(
-        finding.file.as_deref(),
-        Some(directory.path().join("artifacts/perf-stat.csv").as_path())
-    );
+    assert_eq!(finding.file, Some(busy.service.artifact("perf-stat.csv")));
 }
 
 #[test]
 fn a_service_stopped_by_the_host_keeps_its_readings_with_an_interval() {
-    let directory = tempfile::tempdir().unwrap();
+    let busy = Compiled::workload("busy");
     let config = json!({"events": ["task-clock"], "interval_ms": 200});
-    let wrapped = wrap_busy(&["30"], &config, directory.path());
-    let child = host::start(&wrapped.command, directory.path());
-    let exit = host::stop_after(child, Duration::from_millis(1100));
-    assert_eq!(exit.signal, Some(15));
-    let finding = findings(directory.path(), exit, &config);
-    eprintln!("{}", finding.summary);
+    let Outcome { run, findings } =
+        stat(&busy, &["30"], &config, Some(Duration::from_millis(1100)));
+    assert_eq!(run.exit.signal, Some(15));
+    let finding = only(findings);
     assert!(!finding.fails_test);
     assert!(
         finding.summary.starts_with("perf stat (")
@@ -118,16 +81,18 @@ fn a_service_stopped_by_the_host_keeps_its_readings_with_an_interval() {
 
 #[test]
 fn a_service_stopped_by_the_host_without_an_interval_has_no_counts() {
-    let directory = tempfile::tempdir().unwrap();
-    let wrapped = wrap_busy(&["30"], &Value::Null, directory.path());
-    let child = host::start(&wrapped.command, directory.path());
-    let exit = host::stop_after(child, Duration::from_millis(500));
-    assert_eq!(exit.signal, Some(15));
-    let csv = directory.path().join("artifacts/perf-stat.csv");
+    let busy = Compiled::workload("busy");
+    let Outcome { run, findings } = stat(
+        &busy,
+        &["30"],
+        &Value::Null,
+        Some(Duration::from_millis(500)),
+    );
+    assert_eq!(run.exit.signal, Some(15));
+    let csv = busy.service.artifact("perf-stat.csv");
     assert_eq!(std::fs::metadata(&csv).unwrap().len(), 0);
-    let finding = findings(directory.path(), exit, &Value::Null);
     assert_eq!(
-        finding,
+        only(findings),
         Finding::new(
             "perf stat wrote no counts in perf-stat.csv: it writes them when the program ends, and the host stopped the service, and perf with it, with signal 15; set `interval_ms` to keep the counts up to the stop",
             false

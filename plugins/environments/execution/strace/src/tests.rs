@@ -1,41 +1,18 @@
 //! The plugin as the host uses it: wrapped commands and findings from constructed requests.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use panther_execution_testing::ServiceDir;
+use panther_execution_testing::requests::{exited, wrap_request};
 use panther_plugin_api::ExecutionEnvironment;
-use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, ExitInfo, Finding, FindingsRequest, WrapRequest,
-};
+use panther_plugin_api::model::{ArtifactSpec, Finding};
 use serde_json::{Value, json};
 
 use crate::Strace;
 
-fn wrap_request(config: Value) -> WrapRequest {
-    let mut command =
-        CommandSpec::new("/opt/server", ["--port", "4443"]).with_env("ROLE", "server");
-    command.cwd = Some(PathBuf::from("/run/server"));
-    WrapRequest {
-        service: "server".to_owned(),
-        command,
-        artifacts_dir: PathBuf::from("/run/server/artifacts"),
-        config,
-        plugin_dir: PathBuf::from("/plugins"),
-    }
-}
-
-fn findings_request(artifacts_dir: &Path) -> FindingsRequest {
-    FindingsRequest {
-        service: "server".to_owned(),
-        artifacts_dir: artifacts_dir.to_path_buf(),
-        exit: ExitInfo {
-            code: Some(0),
-            signal: None,
-            stopped_by_host: false,
-        },
-        config: Value::Null,
-        stdout: artifacts_dir.join("stdout.log"),
-        stderr: artifacts_dir.join("stderr.log"),
-    }
+/// What strace finds in `service` after a run that exited with 0.
+fn findings(service: &ServiceDir) -> Vec<Finding> {
+    service.findings(&Strace, exited(0), Value::Null)
 }
 
 #[test]
@@ -102,8 +79,8 @@ fn refuses_a_bad_config() {
 
 #[test]
 fn counts_the_calls_of_the_log() {
-    let directory = tempfile::tempdir().unwrap();
-    let log = directory.path().join("strace.log");
+    let service = ServiceDir::new();
+    let log = service.artifact("strace.log");
     std::fs::write(
         &log,
         "1 10:00:00.000001 execve(\"/opt/server\", [], []) = 0\n\
@@ -112,11 +89,8 @@ fn counts_the_calls_of_the_log() {
          1 10:00:00.000004 +++ exited with 0 +++\n",
     )
     .unwrap();
-    let found = Strace
-        .findings(&findings_request(directory.path()))
-        .unwrap();
     assert_eq!(
-        found.findings,
+        findings(&service),
         [Finding {
             summary: "strace recorded 3 system calls in strace.log".to_owned(),
             file: Some(log),
@@ -128,12 +102,8 @@ fn counts_the_calls_of_the_log() {
 
 #[test]
 fn a_missing_log_fails_the_test() {
-    let directory = tempfile::tempdir().unwrap();
-    let found = Strace
-        .findings(&findings_request(directory.path()))
-        .unwrap();
     assert_eq!(
-        found.findings,
+        findings(&ServiceDir::new()),
         [Finding {
             summary: "strace wrote no trace (is strace installed?)".to_owned(),
             file: None,

@@ -11,9 +11,6 @@ mod options;
 mod report;
 mod stack;
 
-#[cfg(feature = "testing")]
-pub mod testing;
-
 pub use command::wrap;
 pub use findings::findings;
 pub use options::{Options, schema};

@@ -217,12 +217,15 @@ fn schema_properties() -> Map<String, Value> {
 
 #[cfg(test)]
 mod tests {
+    use panther_execution_testing::config_schema::{
+        assert_absent_or_empty_parse_to_default, assert_schema_defaults_parse_to_default,
+    };
+
     use super::*;
 
     #[test]
     fn an_absent_or_empty_config_takes_the_defaults() {
-        assert_eq!(Options::parse(&Value::Null, &[]), Ok(Options::default()));
-        assert_eq!(Options::parse(&json!({}), &[]), Ok(Options::default()));
+        assert_absent_or_empty_parse_to_default(|config| Options::parse(config, &[]));
     }
 
     #[test]
@@ -301,24 +304,17 @@ mod tests {
 
     #[test]
     fn the_schema_defaults_are_the_defaults() {
-        let schema = schema(Map::new());
-        assert_eq!(schema["additionalProperties"], json!(false));
-        let properties = schema["properties"].as_object().unwrap();
-        assert_eq!(properties.len(), 6);
-        for (key, property) in properties {
-            assert!(property["type"].is_string(), "{key} has no type");
-            assert!(
-                property["description"].is_string(),
-                "{key} has no description"
-            );
-        }
-        let defaults: Map<String, Value> = properties
-            .iter()
-            .map(|(key, property)| (key.clone(), property["default"].clone()))
-            .collect();
-        assert_eq!(
-            Options::parse(&Value::Object(defaults), &[]),
-            Ok(Options::default())
+        assert_schema_defaults_parse_to_default(
+            &schema(Map::new()),
+            &[
+                "program",
+                "trace_children",
+                "num_callers",
+                "suppressions",
+                "extra_args",
+                "fail_on_errors",
+            ],
+            |config| Options::parse(config, &[]),
         );
     }
 }

@@ -191,124 +191,9 @@ impl Parser {
 
 #[cfg(test)]
 mod tests {
+    use panther_execution_testing::valgrind_reports::{MEMCHECK_CUT_LEAK, MEMCHECK_INVALID_WRITE};
+
     use super::*;
-
-    /// The report of memcheck on a program writing through a null pointer, trimmed.
-    const INVALID_WRITE: &str = r#"<?xml version="1.0"?>
-<valgrindoutput>
-<protocolversion>4</protocolversion>
-<protocoltool>memcheck</protocoltool>
-<pid>9784</pid>
-<ppid>9780</ppid>
-<tool>memcheck</tool>
-<args>
-  <vargv>
-    <exe>/usr/bin/valgrind.bin</exe>
-    <arg>--tool=memcheck</arg>
-  </vargv>
-  <argv>
-    <exe>./segfault</exe>
-  </argv>
-</args>
-<status>
-  <state>RUNNING</state>
-  <time>00:00:00:00.030 </time>
-</status>
-<error>
-  <unique>0x0</unique>
-  <tid>1</tid>
-  <kind>InvalidWrite</kind>
-  <what>Invalid write of size 4</what>
-  <stack>
-    <frame>
-      <ip>0x109135</ip>
-      <obj>/tmp/dbg/segfault</obj>
-      <fn>crash_here</fn>
-      <dir>/work/defects</dir>
-      <file>segfault.c</file>
-      <line>9</line>
-    </frame>
-    <frame>
-      <ip>0x10914B</ip>
-      <obj>/tmp/dbg/segfault</obj>
-      <fn>main</fn>
-      <dir>/work/defects</dir>
-      <file>segfault.c</file>
-      <line>14</line>
-    </frame>
-  </stack>
-  <auxwhat>Address 0x0 is not stack'd, malloc'd or (recently) free'd</auxwhat>
-</error>
-<fatal_signal>
-  <tid>1</tid>
-  <signo>11</signo>
-  <signame>SIGSEGV</signame>
-  <sicode>1</sicode>
-  <event>Access not within mapped region</event>
-  <siaddr>0x0</siaddr>
-  <stack>
-    <frame>
-      <ip>0x109135</ip>
-      <obj>/tmp/dbg/segfault</obj>
-      <fn>crash_here</fn>
-      <dir>/work/defects</dir>
-      <file>segfault.c</file>
-      <line>9</line>
-    </frame>
-  </stack>
-</fatal_signal>
-<status>
-  <state>FINISHED</state>
-  <time>00:00:00:00.432 </time>
-</status>
-<errorcounts>
-  <pair>
-    <count>3</count>
-    <unique>0x0</unique>
-  </pair>
-</errorcounts>
-<suppcounts>
-</suppcounts>
-</valgrindoutput>
-"#;
-
-    /// A leak record of memcheck, cut where a killed valgrind stopped writing.
-    const CUT_LEAK: &str = r#"<?xml version="1.0"?>
-<valgrindoutput>
-<protocolversion>4</protocolversion>
-<protocoltool>memcheck</protocoltool>
-<pid>4669</pid>
-<error>
-  <unique>0x0</unique>
-  <tid>1</tid>
-  <kind>Leak_DefinitelyLost</kind>
-  <xwhat>
-    <text>64 bytes in 1 blocks are definitely lost in loss record 1 of 1</text>
-    <leakedbytes>64</leakedbytes>
-    <leakedblocks>1</leakedblocks>
-  </xwhat>
-  <stack>
-    <frame>
-      <ip>0x48417B4</ip>
-      <obj>/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so</obj>
-      <fn>malloc</fn>
-    </frame>
-    <frame>
-      <ip>0x10915A</ip>
-      <obj>/tmp/dbg/leak</obj>
-      <fn>make_leak</fn>
-      <dir>/work/defects</dir>
-      <file>leak.c</file>
-      <line>13</line>
-    </frame>
-  </stack>
-</error>
-<error>
-  <unique>0x1</unique>
-  <tid>1</tid>
-  <kind>Leak_DefinitelyLost</kind>
-  <xwhat>
-    <text>8 bytes in 1 blo"#;
 
     fn frame(function: &str, object: &str, file: Option<&str>, line: Option<u32>) -> Frame {
         Frame {
@@ -322,7 +207,7 @@ mod tests {
 
     #[test]
     fn reads_an_error_its_count_and_the_fatal_signal() {
-        let report = parse(INVALID_WRITE);
+        let report = parse(MEMCHECK_INVALID_WRITE);
         assert_eq!(report.program.as_deref(), Some("./segfault"));
         assert_eq!(report.pid, Some(9784));
         assert_eq!(report.incomplete, None);
@@ -359,7 +244,7 @@ mod tests {
 
     #[test]
     fn reads_a_cut_report_as_far_as_it_goes() {
-        let report = parse(CUT_LEAK);
+        let report = parse(MEMCHECK_CUT_LEAK);
         assert_eq!(report.pid, Some(4669));
         assert_eq!(report.errors.len(), 1);
         let leak = &report.errors[0];

@@ -22,6 +22,16 @@ fn read_log(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// Runs panther-repeat with `options`, its log in a temporary directory, on `command`;
+/// returns its output and the log it wrote.
+fn repeat_logged(options: &[&str], command: &[&str]) -> (Output, Value) {
+    let directory = tempfile::tempdir().unwrap();
+    let log = directory.path().join("iterations.json");
+    let log_options = ["--log", log.to_str().unwrap(), "--"];
+    let output = repeat(&[options, &log_options, command].concat());
+    (output, read_log(&log))
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -61,20 +71,8 @@ fn passes_the_arguments_and_the_standard_streams() {
 
 #[test]
 fn exits_with_the_first_failing_code() {
-    let directory = tempfile::tempdir().unwrap();
-    let log = directory.path().join("iterations.json");
-    let output = repeat(&[
-        "--times",
-        "2",
-        "--log",
-        log.to_str().unwrap(),
-        "--",
-        "sh",
-        "-c",
-        "exit 3",
-    ]);
+    let (output, record) = repeat_logged(&["--times", "2"], &["sh", "-c", "exit 3"]);
     assert_eq!(output.status.code(), Some(3));
-    let record = read_log(&log);
     assert_eq!(record["iterations"].as_array().unwrap().len(), 2);
     assert_eq!(record["iterations"][1]["exit_code"], 3);
     assert!(
@@ -86,41 +84,20 @@ fn exits_with_the_first_failing_code() {
 
 #[test]
 fn stops_after_the_first_failure_when_asked() {
-    let directory = tempfile::tempdir().unwrap();
-    let log = directory.path().join("iterations.json");
-    let output = repeat(&[
-        "--times",
-        "3",
-        "--stop-on-failure",
-        "--log",
-        log.to_str().unwrap(),
-        "--",
-        "sh",
-        "-c",
-        "exit 3",
-    ]);
+    let (output, record) = repeat_logged(
+        &["--times", "3", "--stop-on-failure"],
+        &["sh", "-c", "exit 3"],
+    );
     assert_eq!(output.status.code(), Some(3));
-    let record = read_log(&log);
     assert_eq!(record["times"], 3);
     assert_eq!(record["iterations"].as_array().unwrap().len(), 1);
 }
 
 #[test]
 fn records_a_run_killed_by_a_signal() {
-    let directory = tempfile::tempdir().unwrap();
-    let log = directory.path().join("iterations.json");
-    let output = repeat(&[
-        "--times",
-        "1",
-        "--log",
-        log.to_str().unwrap(),
-        "--",
-        "sh",
-        "-c",
-        "kill -9 $$",
-    ]);
+    let (output, record) = repeat_logged(&["--times", "1"], &["sh", "-c", "kill -9 $$"]);
     assert_eq!(output.status.code(), Some(128 + 9));
-    let iteration = &read_log(&log)["iterations"][0];
+    let iteration = &record["iterations"][0];
     assert_eq!(iteration["exit_code"], Value::Null);
     assert_eq!(iteration["signal"], 9);
     assert!(
