@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::{Sandbox, add_workspace_plugins, fixtures, stdout};
+use support::{Sandbox, add_workspace_plugins, fixtures, ping_pong_experiment, stdout};
 
 fn sandbox() -> Sandbox {
     let sandbox = Sandbox::new();
@@ -15,27 +15,7 @@ fn sandbox() -> Sandbox {
 
 /// A ping_pong client against a ping_pong server in the network `network`.
 fn ping_pong(network: &str) -> String {
-    format!(
-        r#"
-[experiment]
-name = "launched"
-
-[[tests]]
-name = "ping_pong"
-network = {network}
-timeout = "20s"
-
-[tests.services.server]
-implementation = "ping_pong"
-role = "server"
-
-[tests.services.client]
-implementation = "ping_pong"
-role = "client"
-target = "server"
-config = {{ pings = 3, min_delay_ms = 5 }}
-"#
-    )
+    ping_pong_experiment("launched", network, "{ pings = 3, min_delay_ms = 5 }")
 }
 
 #[test]

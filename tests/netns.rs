@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{Sandbox, add_workspace_plugins, stderr, stdout};
+use support::{Sandbox, add_workspace_plugins, ping_pong_experiment, stderr, stdout};
 
 fn sandbox() -> Sandbox {
     assert!(
@@ -35,30 +35,6 @@ fn namespaces_of(experiment: &str) -> Vec<String> {
         .collect()
 }
 
-/// A ping_pong test named `experiment` in the netns environment `network`.
-fn ping_pong(experiment: &str, network: &str, client: &str) -> String {
-    format!(
-        r#"[experiment]
-name = "{experiment}"
-
-[[tests]]
-name = "ping_pong"
-network = {network}
-timeout = "30s"
-
-[tests.services.server]
-implementation = "ping_pong"
-role = "server"
-
-[tests.services.client]
-implementation = "ping_pong"
-role = "client"
-target = "server"
-config = {client}
-"#
-    )
-}
-
 fn service<'a>(test: &'a Value, name: &str) -> &'a Value {
     test["services"]
         .as_array()
@@ -71,7 +47,7 @@ fn service<'a>(test: &'a Value, name: &str) -> &'a Value {
 #[test]
 fn ping_pong_round_trips_take_the_configured_delay_and_nothing_is_left() {
     let sandbox = sandbox();
-    let text = ping_pong(
+    let text = ping_pong_experiment(
         "netns-delay",
         r#"{ type = "netns", delay = "30ms", capture = true }"#,
         "{ pings = 5, min_delay_ms = 5, timeout_ms = 2000 }",
@@ -188,7 +164,7 @@ config = {{ binary = "{}" }}
 /// Starts `run` of a long ping_pong test in the background and waits until its
 /// namespaces exist.
 fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
-    let text = ping_pong(
+    let text = ping_pong_experiment(
         experiment,
         r#"{ type = "netns", delay = "50ms" }"#,
         "{ pings = 200, min_delay_ms = 5, timeout_ms = 2000 }",
@@ -244,7 +220,7 @@ fn a_killed_run_leaves_namespaces_that_clean_and_the_next_run_remove() {
         let output = if cleaner == "clean" {
             sandbox.run(&["clean"])
         } else {
-            let text = ping_pong(
+            let text = ping_pong_experiment(
                 "netns-after-kill",
                 r#"{ type = "localhost" }"#,
                 "{ pings = 1 }",
@@ -269,7 +245,7 @@ fn a_killed_run_leaves_namespaces_that_clean_and_the_next_run_remove() {
 #[test]
 fn a_link_setting_that_does_not_parse_is_refused_at_its_line() {
     let sandbox = sandbox();
-    let text = ping_pong(
+    let text = ping_pong_experiment(
         "netns-bad",
         r#"{ type = "netns", delay = "20xs" }"#,
         "{ pings = 1 }",
@@ -287,7 +263,7 @@ fn a_link_setting_that_does_not_parse_is_refused_at_its_line() {
         first.contains(": tests[0].network.delay: '20xs' is not a duration"),
         "{error}"
     );
-    let nested = ping_pong(
+    let nested = ping_pong_experiment(
         "netns-bad",
         "{ type = \"netns\", links = { client = { loss = \"150%\" } } }",
         "{ pings = 1 }",
@@ -306,7 +282,7 @@ fn a_link_setting_that_does_not_parse_is_refused_at_its_line() {
 #[test]
 fn without_root_the_run_is_refused_before_anything_runs() {
     let sandbox = sandbox();
-    let text = ping_pong("netns-nobody", r#"{ type = "netns" }"#, "{ pings = 1 }");
+    let text = ping_pong_experiment("netns-nobody", r#"{ type = "netns" }"#, "{ pings = 1 }");
     let file = sandbox.experiment(&text);
     for path in [sandbox.path(), file.as_path()] {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();

@@ -145,6 +145,31 @@ impl Sandbox {
     }
 }
 
+/// An experiment named `experiment` with one test, "ping_pong": a ping_pong client
+/// (with the `client` config table) against a ping_pong server in `network`.
+pub fn ping_pong_experiment(experiment: &str, network: &str, client: &str) -> String {
+    format!(
+        r#"[experiment]
+name = "{experiment}"
+
+[[tests]]
+name = "ping_pong"
+network = {network}
+timeout = "30s"
+
+[tests.services.server]
+implementation = "ping_pong"
+role = "server"
+
+[tests.services.client]
+implementation = "ping_pong"
+role = "client"
+target = "server"
+config = {client}
+"#
+    )
+}
+
 /// The text a command printed on standard output.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
