@@ -44,7 +44,7 @@ fn a_plugin_built_out_of_tree_is_listed_inspected_and_used() {
     let plugin = &list["plugins"][0];
     assert_eq!(plugin["name"], "template-quic");
     assert_eq!(plugin["kind"], "service_manager");
-    assert_eq!(plugin["api_version"], "1.1.0");
+    assert_eq!(plugin["api_version"], panther_plugin_api::API_VERSION);
     assert_eq!(plugin["roles"], serde_json::json!(["server", "client"]));
     assert!(list["refused"].as_array().unwrap().is_empty());
 
@@ -120,7 +120,10 @@ fn every_kind_of_bad_file_is_refused_in_one_line_and_the_host_goes_on() {
     }
     let v2 = refusal_of(&list, "libapi_v2.so");
     assert!(
-        v2.contains("this host speaks panther-plugin-api 1.1.0"),
+        v2.contains(&format!(
+            "this host speaks panther-plugin-api {}",
+            panther_plugin_api::API_VERSION
+        )),
         "{v2}"
     );
     assert!(
@@ -282,7 +285,10 @@ fn inspecting_a_file_by_path_needs_no_plugin_directory() {
     assert!(output.status.success(), "{}", stderr(&output));
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(document["manifest"]["name"], "template-quic");
-    assert_eq!(document["manifest"]["build"]["api_version"], "1.1.0");
+    assert_eq!(
+        document["manifest"]["build"]["api_version"],
+        panther_plugin_api::API_VERSION
+    );
     assert!(
         document["manifest"]["build"]["rustc_version"]
             .as_str()
