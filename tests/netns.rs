@@ -121,13 +121,13 @@ timeout = "30s"
 [tests.services.server]
 implementation = "ping_pong"
 role = "server"
-config = {{ variant = "flaky" }}
+config = {{ variant = "flaky", min_delay_ms = 20, timeout_ms = 300, seed = 7 }}
 
 [tests.services.client]
 implementation = "ping_pong"
 role = "client"
 target = "server"
-config = {{ pings = 20, min_delay_ms = 20 }}
+config = {{ pings = 20, min_delay_ms = 20, timeout_ms = 300 }}
 
 [[tests]]
 name = "hung"

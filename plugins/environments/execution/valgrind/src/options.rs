@@ -126,13 +126,11 @@ fn check_extra_argument(argument: &str) -> Result<(), PluginError> {
 
 /// Refuses a key that neither the shared settings nor the tool know, listing both.
 fn refuse_unknown_keys(table: &Map<String, Value>, tool_keys: &[&str]) -> Result<(), PluginError> {
-    let shared = schema_properties();
-    let known = || {
-        shared
-            .keys()
-            .map(String::as_str)
-            .chain(tool_keys.iter().copied())
-    };
+    let properties = schema_properties();
+    // Sorted here: a map's order depends on serde_json's features in the build.
+    let mut shared: Vec<&str> = properties.keys().map(String::as_str).collect();
+    shared.sort_unstable();
+    let known = || shared.iter().copied().chain(tool_keys.iter().copied());
     match table.keys().find(|key| !known().any(|known| known == *key)) {
         Some(key) => Err(PluginError::new(format!(
             "config key `{key}`: unknown setting; the settings are {}",

@@ -126,10 +126,22 @@ fn golden_configs() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// A JSON value with every table's keys in order, whatever serde_json's map keeps.
+fn sorted(value: &Value) -> Value {
+    match value {
+        Value::Object(table) => {
+            let ordered: std::collections::BTreeMap<&String, Value> =
+                table.iter().map(|(k, v)| (k, sorted(v))).collect();
+            serde_json::to_value(ordered).unwrap_or(Value::Null)
+        }
+        other => other.clone(),
+    }
+}
+
 fn render_golden() -> String {
     let mut text = String::new();
     for (title, config) in golden_configs() {
-        let _ = writeln!(text, "## {title}: {config}");
+        let _ = writeln!(text, "## {title}: {}", sorted(&config));
         match Netns.deploy(&request(config)) {
             Ok(deployment) => text.push_str(&render(&deployment)),
             Err(error) => {
