@@ -70,6 +70,8 @@ struct Ran {
     exits: Vec<Option<ExitInfo>>,
     runtimes: Vec<Option<Duration>>,
     services_span: Duration,
+    /// The services' companions, still running.
+    companions: Vec<Process>,
 }
 
 /// Runs one test iteration; teardown runs on every path, and while the network is up
@@ -101,14 +103,17 @@ pub async fn execute(
             exits: plan.services.iter().map(|_| None).collect(),
             runtimes: plan.services.iter().map(|_| None).collect(),
             services_span: Duration::ZERO,
+            companions: Vec::new(),
         },
         Ok(()) => run_services(plan, &log, deadline, cancel).await,
     };
-    if !daemons.is_empty() {
+    let mut companions = ran.companions;
+    if !companions.is_empty() || !daemons.is_empty() {
+        // A capture still has the last packets in its socket buffer: let it drain.
         sleep(COMPANION_DRAIN).await;
     }
-    for daemon in daemons.iter_mut().rev() {
-        daemon.stop().await;
+    for process in companions.iter_mut().rev().chain(daemons.iter_mut().rev()) {
+        process.stop().await;
     }
     if ran.ending != Ending::Interrupted {
         analyse(plan, &log).await;
@@ -165,6 +170,7 @@ async fn run_services(
             exits: launched.exits,
             runtimes: plan.services.iter().map(|_| None).collect(),
             services_span: launched.span,
+            companions: Vec::new(),
         };
     }
     let mut processes: Vec<Option<Process>> = plan.services.iter().map(|_| None).collect();
@@ -178,13 +184,6 @@ async fn run_services(
         });
     }
     exits.reverse();
-    if !companions.is_empty() {
-        // A capture still has the last packets in its socket buffer: let it drain.
-        sleep(COMPANION_DRAIN).await;
-    }
-    for companion in companions.iter_mut().rev() {
-        companion.stop().await;
-    }
     let lifetimes: Vec<_> = processes.iter().flatten().map(Process::lifetime).collect();
     let runtimes = processes
         .iter()
@@ -205,6 +204,7 @@ async fn run_services(
         exits,
         runtimes,
         services_span,
+        companions,
     }
 }
 
