@@ -211,6 +211,7 @@ pub fn add_workspace_plugins(sandbox: &Sandbox) {
         "panther-link",
         "quinn-endpoint",
         "quiche-endpoint",
+        "panther-ivy",
     ] {
         let path = built.join(program);
         assert!(
@@ -234,6 +235,13 @@ pub fn add_workspace_plugins(sandbox: &Sandbox) {
     )
     .unwrap();
     std::os::unix::fs::symlink(repo_root().join(".venv"), aioquic.join("venv")).unwrap();
+    // The ivy tester finds its specifications and the project's venv (ivyc) beside it.
+    let ivy = sandbox.plugins().join("ivy");
+    copy_tree_if_changed(
+        &repo_root().join("plugins/services/testers/ivy/specs"),
+        &ivy.join("specs"),
+    );
+    std::os::unix::fs::symlink(repo_root().join(".venv"), ivy.join("venv")).unwrap();
 }
 
 /// Runs a build command and panics with its output when it fails.

@@ -1,0 +1,375 @@
+//! The cache of compiled tests: one directory per input, named by a hash of every
+//! input (each source file of the specification, the test's name, the toolchain and
+//! the compile arguments). An entry appears whole, by renaming the directory it was
+//! compiled in, so a concurrent run never sees half a tester.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// Where the compiled test's sources sit inside an entry: the tester looks for them
+/// under `$IVY_MODEL_PATH/ivy/include/1.7/` to quote a broken rule's line.
+pub const MODEL_SUBDIR: &str = "ivy/include/1.7";
+/// The compiler's output, kept in each entry.
+pub const COMPILE_LOG: &str = "compile.log";
+/// What the entry's name was hashed from, kept in each entry.
+const INPUTS_FILE: &str = "inputs.txt";
+/// Bumped when the layout of an entry changes.
+const LAYOUT: &str = "panther-ivy cache 1";
+
+/// The cache directory when none is given: `$PANTHER_CACHE_DIR/ivy`, else
+/// `$XDG_CACHE_HOME/panther-host/ivy`, else `~/.cache/panther-host/ivy`.
+pub fn default_dir() -> Option<PathBuf> {
+    default_dir_from(|name| std::env::var_os(name))
+}
+
+/// The default cache directory, with the environment read by `variable`.
+fn default_dir_from(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let variable = |name: &str| {
+        variable(name)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+    };
+    variable("PANTHER_CACHE_DIR")
+        .or_else(|| variable("XDG_CACHE_HOME").map(|dir| dir.join("panther-host")))
+        .or_else(|| variable("HOME").map(|home| home.join(".cache/panther-host")))
+        .map(|dir| dir.join("ivy"))
+}
+
+/// Everything a compiled test depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    /// The test's name.
+    pub test: String,
+    /// The toolchain, as `toolchain::describe` tells it.
+    pub toolchain: String,
+    /// The compiler's arguments, before the test's file.
+    pub compile_args: Vec<String>,
+    /// Each file of the specification: its path inside the specification and contents.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl Inputs {
+    /// Reads every file under `spec_dir` (following links), in path order.
+    pub fn read(
+        spec_dir: &Path,
+        test: &str,
+        toolchain: &str,
+        compile_args: &[&str],
+    ) -> io::Result<Self> {
+        let mut files = Vec::new();
+        collect(spec_dir, Path::new(""), &mut files)?;
+        files.sort();
+        Ok(Self {
+            test: test.to_owned(),
+            toolchain: toolchain.to_owned(),
+            compile_args: compile_args.iter().map(|arg| (*arg).to_owned()).collect(),
+            files,
+        })
+    }
+
+    /// The lines the key is a hash of, readable: every input but the files' contents,
+    /// which are given by their own hashes.
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "{LAYOUT}\ntest {}\ntoolchain {}\ncompile {}\n",
+            self.test,
+            self.toolchain,
+            self.compile_args.join(" ")
+        );
+        for (path, contents) in &self.files {
+            let hash = hex(&Sha256::digest(contents));
+            text.push_str(&format!("file {} {hash}\n", path.display()));
+        }
+        text
+    }
+
+    /// The entry's name: a hash of every input.
+    pub fn key(&self) -> String {
+        hex(&Sha256::digest(self.describe().as_bytes()))[..32].to_owned()
+    }
+}
+
+/// Adds the files under `dir` (reached as `relative` inside the specification).
+fn collect(dir: &Path, relative: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let inside = relative.join(entry.file_name());
+        if fs::metadata(&path)?.is_dir() {
+            collect(&path, &inside, files)?;
+        } else {
+            files.push((inside, fs::read(&path)?));
+        }
+    }
+    Ok(())
+}
+
+/// Lower-case hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// One compiled test in the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The entry's directory.
+    pub dir: PathBuf,
+    /// The test's name, which is also the tester binary's.
+    pub test: String,
+}
+
+impl Entry {
+    /// The entry of `inputs` in the cache at `cache_dir`, compiled or not.
+    pub fn of(cache_dir: &Path, inputs: &Inputs) -> Self {
+        Self {
+            dir: cache_dir.join(inputs.key()),
+            test: inputs.test.clone(),
+        }
+    }
+
+    /// The tester binary.
+    pub fn binary(&self) -> PathBuf {
+        self.dir.join(&self.test)
+    }
+
+    /// The sources it was compiled from.
+    pub fn model_dir(&self) -> PathBuf {
+        self.dir.join(MODEL_SUBDIR)
+    }
+
+    /// Whether the entry holds a compiled tester.
+    pub fn is_complete(&self) -> bool {
+        self.binary().is_file()
+    }
+}
+
+/// A directory being filled with one compilation, in the cache directory so that it
+/// can be renamed into place; removed unless installed.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    /// A new workspace in `cache_dir` (made if missing) holding a copy of the
+    /// specification, as an entry holds it.
+    pub fn new(cache_dir: &Path, inputs: &Inputs) -> io::Result<Self> {
+        fs::create_dir_all(cache_dir)?;
+        let dir = tempfile::Builder::new()
+            .prefix(".compiling-")
+            .tempdir_in(cache_dir)?;
+        let model = dir.path().join(MODEL_SUBDIR);
+        for (path, contents) in &inputs.files {
+            let to = model.join(path);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(&to, contents)?;
+        }
+        fs::write(dir.path().join(INPUTS_FILE), inputs.describe())?;
+        Ok(Self { dir })
+    }
+
+    /// The workspace's directory, laid out as an entry.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Where the compiler runs: the copy of the specification.
+    pub fn model_dir(&self) -> PathBuf {
+        self.dir.path().join(MODEL_SUBDIR)
+    }
+
+    /// Renames the workspace to `entry`. When another run installed the same entry
+    /// first, its entry is kept and this workspace removed.
+    pub fn install(self, entry: &Entry) -> io::Result<()> {
+        if entry.dir.exists() && !entry.is_complete() {
+            fs::remove_dir_all(&entry.dir)?;
+        }
+        let path = self.dir.keep();
+        match fs::rename(&path, &entry.dir) {
+            Ok(()) => Ok(()),
+            Err(_) if entry.is_complete() => fs::remove_dir_all(&path),
+            Err(error) => {
+                let _ = fs::remove_dir_all(&path);
+                Err(error)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, contents) in files {
+            let path = dir.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, contents).unwrap();
+        }
+        dir
+    }
+
+    fn key(dir: &Path, test: &str, toolchain: &str) -> String {
+        Inputs::read(dir, test, toolchain, &["target=test"])
+            .unwrap()
+            .key()
+    }
+
+    #[test]
+    fn the_key_changes_with_every_input_and_only_then() {
+        let files = [("a.ivy", "one"), ("lib/b.ivy", "two")];
+        let first = spec(&files);
+        let second = spec(&files);
+        let base = key(first.path(), "t", "ivy 1");
+        assert_eq!(base.len(), 32);
+        assert_eq!(
+            key(second.path(), "t", "ivy 1"),
+            base,
+            "same inputs elsewhere"
+        );
+        assert_ne!(key(first.path(), "u", "ivy 1"), base, "another test");
+        assert_ne!(key(first.path(), "t", "ivy 2"), base, "another toolchain");
+        let other_args = Inputs::read(first.path(), "t", "ivy 1", &["target=repl"])
+            .unwrap()
+            .key();
+        assert_ne!(other_args, base, "other compile arguments");
+        fs::write(second.path().join("lib/b.ivy"), "two!").unwrap();
+        assert_ne!(key(second.path(), "t", "ivy 1"), base, "a changed file");
+        let renamed = spec(&[("a.ivy", "one"), ("lib/c.ivy", "two")]);
+        assert_ne!(key(renamed.path(), "t", "ivy 1"), base, "a renamed file");
+        let added = spec(&[("a.ivy", "one"), ("lib/b.ivy", "two"), ("c.h", "")]);
+        assert_ne!(key(added.path(), "t", "ivy 1"), base, "an added file");
+    }
+
+    #[test]
+    fn inputs_list_files_in_path_order_with_their_hashes() {
+        let dir = spec(&[("z.ivy", "z"), ("a/b.ivy", "b"), ("m.ivy", "m")]);
+        let inputs = Inputs::read(dir.path(), "t", "tools", &["target=test"]).unwrap();
+        let paths: Vec<_> = inputs.files.iter().map(|(path, _)| path.clone()).collect();
+        assert_eq!(
+            paths,
+            [
+                PathBuf::from("a/b.ivy"),
+                PathBuf::from("m.ivy"),
+                PathBuf::from("z.ivy")
+            ]
+        );
+        let described = inputs.describe();
+        assert!(
+            described
+                .starts_with("panther-ivy cache 1\ntest t\ntoolchain tools\ncompile target=test\n")
+        );
+        assert!(described.contains(&format!("file m.ivy {}\n", hex(&Sha256::digest(b"m")))));
+    }
+
+    #[test]
+    fn the_default_directory_follows_the_host_s_cache() {
+        let with = |pairs: &'static [(&str, &str)]| {
+            default_dir_from(|name| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.into())
+            })
+        };
+        let all = &[
+            ("PANTHER_CACHE_DIR", "/p"),
+            ("XDG_CACHE_HOME", "/x"),
+            ("HOME", "/h"),
+        ];
+        assert_eq!(with(all), Some(PathBuf::from("/p/ivy")));
+        assert_eq!(
+            with(&[
+                ("PANTHER_CACHE_DIR", ""),
+                ("XDG_CACHE_HOME", "/x"),
+                ("HOME", "/h")
+            ]),
+            Some(PathBuf::from("/x/panther-host/ivy"))
+        );
+        assert_eq!(
+            with(&[("HOME", "/h")]),
+            Some(PathBuf::from("/h/.cache/panther-host/ivy"))
+        );
+        assert_eq!(with(&[]), None);
+    }
+
+    #[test]
+    fn a_missing_spec_dir_is_an_error() {
+        assert!(Inputs::read(Path::new("/nonexistent/spec"), "t", "x", &[]).is_err());
+    }
+
+    #[test]
+    fn a_workspace_copies_the_spec_and_installs_whole() {
+        let source = spec(&[("t.ivy", "test"), ("lib/m.ivy", "model")]);
+        let cache = tempfile::tempdir().unwrap();
+        let inputs = Inputs::read(source.path(), "t", "tools", &["target=test"]).unwrap();
+        let entry = Entry::of(cache.path(), &inputs);
+        assert!(!entry.is_complete());
+        let workspace = Workspace::new(cache.path(), &inputs).unwrap();
+        assert_eq!(
+            fs::read_to_string(workspace.model_dir().join("lib/m.ivy")).unwrap(),
+            "model"
+        );
+        fs::write(workspace.path().join("t"), "binary").unwrap();
+        workspace.install(&entry).unwrap();
+        assert!(entry.is_complete());
+        assert_eq!(fs::read_to_string(entry.binary()).unwrap(), "binary");
+        assert_eq!(
+            fs::read_to_string(entry.model_dir().join("t.ivy")).unwrap(),
+            "test"
+        );
+        assert!(
+            fs::read_to_string(entry.dir.join(INPUTS_FILE))
+                .unwrap()
+                .contains("test t\n")
+        );
+        let leftovers: Vec<_> = fs::read_dir(cache.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, [std::ffi::OsString::from(inputs.key())]);
+    }
+
+    #[test]
+    fn a_second_install_of_the_same_entry_keeps_the_first() {
+        let source = spec(&[("t.ivy", "test")]);
+        let cache = tempfile::tempdir().unwrap();
+        let inputs = Inputs::read(source.path(), "t", "tools", &[]).unwrap();
+        let entry = Entry::of(cache.path(), &inputs);
+        let first = Workspace::new(cache.path(), &inputs).unwrap();
+        let second = Workspace::new(cache.path(), &inputs).unwrap();
+        fs::write(first.path().join("t"), "first").unwrap();
+        fs::write(second.path().join("t"), "second").unwrap();
+        first.install(&entry).unwrap();
+        second.install(&entry).unwrap();
+        assert_eq!(fs::read_to_string(entry.binary()).unwrap(), "first");
+        assert_eq!(fs::read_dir(cache.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_incomplete_entry_is_replaced() {
+        let source = spec(&[("t.ivy", "test")]);
+        let cache = tempfile::tempdir().unwrap();
+        let inputs = Inputs::read(source.path(), "t", "tools", &[]).unwrap();
+        let entry = Entry::of(cache.path(), &inputs);
+        fs::create_dir_all(entry.dir.join("ivy")).unwrap();
+        let workspace = Workspace::new(cache.path(), &inputs).unwrap();
+        fs::write(workspace.path().join("t"), "binary").unwrap();
+        workspace.install(&entry).unwrap();
+        assert!(entry.is_complete());
+    }
+
+    #[test]
+    fn a_dropped_workspace_leaves_nothing() {
+        let source = spec(&[("t.ivy", "test")]);
+        let cache = tempfile::tempdir().unwrap();
+        let inputs = Inputs::read(source.path(), "t", "tools", &[]).unwrap();
+        drop(Workspace::new(cache.path(), &inputs).unwrap());
+        assert_eq!(fs::read_dir(cache.path()).unwrap().count(), 0);
+    }
+}

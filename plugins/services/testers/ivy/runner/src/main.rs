@@ -1,0 +1,182 @@
+//! `panther-ivy`: the ivy tester's runner. Compiles an Ivy specification's test with
+//! `ivyc target=test` into a cache keyed by every input (a second run with the same
+//! inputs does not compile), runs the tester against the implementation under test,
+//! and writes `verdict.json` beside the tester's event log (`ivy.log`).
+
+mod cache;
+mod cli;
+mod compile;
+mod event_log;
+mod signals;
+mod tester;
+mod toolchain;
+mod verdict;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::compile::{Compiled, NotCompiled};
+use crate::event_log::EventLog;
+use crate::signals::{Forwarder, Stopped};
+use crate::tester::Settings;
+use crate::verdict::{Kind, Verdict, signal_name};
+
+/// The exit code when the test could not be compiled or started.
+const NOT_RUN: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let fresh =
+        |kind, message: String| Verdict::new(kind, message, &cli.test, cli.seed, cli.iterations);
+    let (verdict, code) = match Forwarder::install() {
+        Ok(forwarder) => run(&cli, &forwarder, &fresh),
+        Err(error) => (
+            fresh(
+                Kind::Unknown,
+                format!("cannot take over the stop signals: {error}"),
+            ),
+            NOT_RUN,
+        ),
+    };
+    let written = fs::create_dir_all(&cli.artifacts).and_then(|()| verdict.write(&cli.artifacts));
+    if let Err(error) = written {
+        eprintln!(
+            "panther-ivy: cannot write the verdict in {}: {error}",
+            cli.artifacts.display()
+        );
+        return ExitCode::from(NOT_RUN);
+    }
+    let place = if verdict.location.is_empty() {
+        String::new()
+    } else {
+        format!(" at {}", verdict.location)
+    };
+    eprintln!(
+        "panther-ivy: {}: {}{place}: {}",
+        cli.test,
+        verdict.kind.as_str(),
+        verdict.message
+    );
+    ExitCode::from(code)
+}
+
+/// Compiles and runs the test; the verdict and the exit code.
+fn run(cli: &Cli, forwarder: &Forwarder, fresh: &dyn Fn(Kind, String) -> Verdict) -> (Verdict, u8) {
+    if let Err(error) = fs::create_dir_all(&cli.artifacts) {
+        let message = format!("cannot make {}: {error}", cli.artifacts.display());
+        return (fresh(Kind::Unknown, message), NOT_RUN);
+    }
+    let Some(cache_dir) = cli.cache_dir.clone().or_else(cache::default_dir) else {
+        let message =
+            "no cache directory: give --cache-dir, or set PANTHER_CACHE_DIR or HOME".to_owned();
+        return (fresh(Kind::Unknown, message), NOT_RUN);
+    };
+    let compiled =
+        match compile::compiled(&cli.spec_dir, &cli.test, &cli.ivyc, &cache_dir, forwarder) {
+            Ok(compiled) => compiled,
+            Err(not) => return (not_compiled(cli, not, fresh), NOT_RUN),
+        };
+    report_compiled(cli, &compiled);
+    let settings = Settings {
+        seed: cli.seed,
+        iterations: cli.iterations,
+        iut: cli.iut.clone(),
+        tester_port: cli.tester_port,
+        params: cli.params.clone(),
+    };
+    let event_log = cli.artifacts.join(tester::EVENT_LOG);
+    let started = |mut verdict: Verdict| {
+        verdict.cached = compiled.cached;
+        verdict.compile_seconds = compiled.seconds;
+        verdict
+    };
+    let args = match tester::arguments(&settings, &event_log) {
+        Ok(args) => args,
+        Err(message) => return (started(fresh(Kind::Unknown, message)), NOT_RUN),
+    };
+    let _ = fs::remove_file(&event_log);
+    let ran = match tester::run(&compiled.entry, &args, &cli.artifacts, forwarder) {
+        Ok(ran) => ran,
+        Err(Stopped::Before(signal)) => {
+            let message = format!(
+                "stopped by {} before the tester started",
+                signal_name(signal)
+            );
+            return (started(fresh(Kind::Unknown, message)), NOT_RUN);
+        }
+        Err(Stopped::Failed(error)) => {
+            let message = format!(
+                "cannot start the tester {}: {error}",
+                compiled.entry.binary().display()
+            );
+            return (started(fresh(Kind::Unknown, message)), NOT_RUN);
+        }
+    };
+    let log = EventLog::parse(&String::from_utf8_lossy(
+        &fs::read(&event_log).unwrap_or_default(),
+    ));
+    let (kind, location, source_line, message) =
+        verdict::classify(&log, ran.ending, &compiled.entry.model_dir());
+    let mut verdict = started(fresh(kind, message));
+    verdict.location = location;
+    verdict.source_line = source_line;
+    verdict.seconds = ran.seconds;
+    verdict.exit_code = ran.ending.code;
+    verdict.signal = ran.ending.signal;
+    verdict.events = log.events;
+    let code = match (ran.ending.code, ran.ending.signal) {
+        (Some(code), _) => u8::try_from(code).unwrap_or(NOT_RUN),
+        (None, Some(signal)) => u8::try_from(128 + signal).unwrap_or(NOT_RUN),
+        (None, None) => NOT_RUN,
+    };
+    (verdict, code)
+}
+
+/// Says whether the test came from the cache, and keeps the compiler's output with
+/// the artifacts.
+fn report_compiled(cli: &Cli, compiled: &Compiled) {
+    let entry = &compiled.entry.dir;
+    if compiled.cached {
+        println!("panther-ivy: {}: cached ({})", cli.test, entry.display());
+    } else {
+        println!(
+            "panther-ivy: {}: compiled in {:.1} s ({})",
+            cli.test,
+            compiled.seconds,
+            entry.display()
+        );
+    }
+    copy_compile_log(&entry.join(cache::COMPILE_LOG), &cli.artifacts);
+}
+
+/// Copies a compiler log into the artifacts; a log that cannot be copied is only
+/// missing from them.
+fn copy_compile_log(from: &Path, artifacts: &Path) {
+    let to: PathBuf = artifacts.join(cache::COMPILE_LOG);
+    if let Err(error) = fs::copy(from, &to) {
+        eprintln!("panther-ivy: cannot copy {}: {error}", from.display());
+    }
+}
+
+/// The verdict on a test that did not compile.
+fn not_compiled(cli: &Cli, not: NotCompiled, fresh: &dyn Fn(Kind, String) -> Verdict) -> Verdict {
+    match not {
+        NotCompiled::Failed(output) => {
+            let first = compile::first_error(&output).unwrap_or("the compiler said nothing");
+            let mut verdict = fresh(Kind::CompileFailed, first.to_owned());
+            let _ = fs::write(cli.artifacts.join(cache::COMPILE_LOG), &output);
+            eprint!("{output}");
+            verdict.compile_log = output;
+            verdict
+        }
+        NotCompiled::Stopped(signal) => fresh(
+            Kind::Unknown,
+            format!("stopped by {} while compiling", signal_name(signal)),
+        ),
+        NotCompiled::Setup(message) => fresh(Kind::Unknown, message),
+    }
+}
