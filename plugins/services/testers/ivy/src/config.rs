@@ -7,14 +7,28 @@ use panther_plugin_api::{PluginError, parse_config};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use panther_plugin_api::model::Role;
+
+use crate::protocol::Protocol;
+
 /// The largest number of iterations of the test loop.
 const MAX_ITERATIONS: u64 = 1_000_000;
 /// The largest seed the tester takes (a C `int`).
 const MAX_SEED: u64 = i32::MAX as u64;
 /// The longest delay or timeout, in milliseconds (ten minutes).
 const MAX_MS: u64 = 600_000;
-/// Parameters the plugin gives the test itself, or that the tester reads as options.
-const RESERVED_PARAMS: [&str; 15] = [
+/// The longest time limit, in seconds (a day).
+const MAX_TIME_LIMIT_S: u64 = 86_400;
+/// The largest connection id PANTHER's QUIC testers take (they refuse 1000 and above).
+const MAX_CID: u64 = 999;
+/// How many connection ids the seed picks from, for each end.
+const CID_CHOICES: u64 = 499;
+/// The longest ALPN protocol name (its length is one byte on the wire).
+const MAX_ALPN_LEN: usize = 255;
+/// The longest path the tester asks for.
+const MAX_REQUEST_PATH_LEN: usize = 1000;
+/// Parameters every tester reads as its own options, or that the plugin gives it.
+const COMMON_PARAMS: [&str; 8] = [
     "seed",
     "iters",
     "runs",
@@ -22,13 +36,6 @@ const RESERVED_PARAMS: [&str; 15] = [
     "delay",
     "wait",
     "modelfile",
-    "iut_addr",
-    "iut_port",
-    "tester_port",
-    "min_delay_ms",
-    "timeout_ms",
-    "margin_ms",
-    "quiet_ms",
     "test_iters",
 ];
 
@@ -55,26 +62,43 @@ impl std::fmt::Display for ParamValue {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// The Ivy test to run; by role when absent (see `Plan`).
+    /// The Ivy test to run; by protocol and role when absent (see `Protocol`).
     pub test: Option<String>,
     /// The tester's random seed.
     pub seed: u64,
-    /// The iterations of the test loop (Ivy's test_iters).
-    pub iterations: u64,
-    /// The specification's directory; the one shipped for the protocol when absent.
+    /// The iterations of the test loop (Ivy's test_iters); by protocol when absent.
+    pub iterations: Option<u64>,
+    /// The specification's directory; the one installed for the protocol when absent.
     pub spec_dir: Option<PathBuf>,
+    /// QUIC: PANTHER's own Ivy include files; the venv's when absent.
+    pub include_dir: Option<PathBuf>,
+    /// QUIC: picotls (`include/`, `lib/`); the venv's when absent.
+    pub picotls_dir: Option<PathBuf>,
     /// The Ivy compiler; the project venv's when absent.
     pub ivyc: Option<PathBuf>,
     /// Where compiled tests are kept; the runner's default when absent.
     pub cache_dir: Option<PathBuf>,
-    /// The shortest wait before a pong, and before the next ping.
+    /// How long the tester may run, in seconds, before it is stopped without verdict.
+    pub time_limit_s: u64,
+    /// minip: the shortest wait before a pong, and before the next ping.
     pub min_delay_ms: u64,
-    /// How long a client waits for a pong.
+    /// minip: how long a client waits for a pong.
     pub timeout_ms: u64,
-    /// How much sooner than the timeout a server answers.
+    /// minip: how much sooner than the timeout a server answers.
     pub margin_ms: u64,
-    /// How long a client under test may stay silent (client test).
+    /// minip: how long a client under test may stay silent (client test).
     pub quiet_ms: u64,
+    /// QUIC: the ALPN the tester offers.
+    pub alpn: String,
+    /// QUIC: the version of the tester's first packets.
+    pub initial_version: u32,
+    /// QUIC: the tester's own connection id (`the_cid`); from the seed when absent.
+    pub client_cid: Option<u64>,
+    /// QUIC: the connection id the tester first gives the server (`server_cid`); from
+    /// the seed when absent.
+    pub server_cid: Option<u64>,
+    /// QUIC: the path the tester asks the server for.
+    pub request_path: String,
     /// More parameters of the test, given to it as they are.
     pub params: BTreeMap<String, ParamValue>,
 }
@@ -84,33 +108,92 @@ impl Default for Config {
         Self {
             test: None,
             seed: 1,
-            iterations: 200,
+            iterations: None,
             spec_dir: None,
+            include_dir: None,
+            picotls_dir: None,
             ivyc: None,
             cache_dir: None,
+            time_limit_s: 120,
             min_delay_ms: 20,
             timeout_ms: 500,
             margin_ms: 50,
             quiet_ms: 1000,
+            alpn: "hq-interop".to_owned(),
+            initial_version: 1,
+            client_cid: None,
+            server_cid: None,
+            request_path: "/index.html".to_owned(),
             params: BTreeMap::new(),
         }
     }
 }
 
 impl Config {
-    /// Reads a service's `config` table (absent means every default); an error names
-    /// the key at fault.
-    pub fn parse(value: &Value) -> Result<Self, PluginError> {
+    /// Reads a service's `config` table (absent means every default) for a test of
+    /// `protocol`; an error names the key at fault.
+    pub fn parse(value: &Value, protocol: Protocol) -> Result<Self, PluginError> {
         let config: Self = parse_config(value)?;
-        config.check()?;
+        refuse_keys_of(value, protocol.other(), protocol)?;
+        config.check(protocol)?;
         Ok(config)
+    }
+
+    /// The iterations of the test loop.
+    pub fn iterations(&self, protocol: Protocol) -> u64 {
+        self.iterations
+            .unwrap_or_else(|| protocol.default_iterations())
+    }
+
+    /// The tester's own connection id and the one it first gives the server: as set,
+    /// else picked by the seed, so that runs of different seeds use different ids.
+    pub fn connection_ids(&self) -> (u64, u64) {
+        let pick = self.seed % CID_CHOICES;
+        (
+            self.client_cid.unwrap_or(1 + pick),
+            self.server_cid.unwrap_or(1 + CID_CHOICES + pick),
+        )
     }
 
     /// Refuses values out of bounds, timings that leave no legal delay, and names
     /// that are not names.
-    fn check(&self) -> Result<(), PluginError> {
+    fn check(&self, protocol: Protocol) -> Result<(), PluginError> {
         within("seed", self.seed, 0, MAX_SEED)?;
-        within("iterations", self.iterations, 1, MAX_ITERATIONS)?;
+        if let Some(iterations) = self.iterations {
+            within("iterations", iterations, 1, MAX_ITERATIONS)?;
+        }
+        within("time_limit_s", self.time_limit_s, 1, MAX_TIME_LIMIT_S)?;
+        self.check_minip_timings()?;
+        self.check_quic()?;
+        if let Some(test) = &self.test {
+            if !is_name(test) {
+                return Err(PluginError::new(format!(
+                    "config key `test`: '{test}' is not a test name; write the name of a .ivy file of `spec_dir` without `.ivy`, e.g. \"{}\"",
+                    protocol.default_test(Role::Client)
+                )));
+            }
+        }
+        for (key, path) in [
+            ("spec_dir", &self.spec_dir),
+            ("include_dir", &self.include_dir),
+            ("picotls_dir", &self.picotls_dir),
+            ("ivyc", &self.ivyc),
+            ("cache_dir", &self.cache_dir),
+        ] {
+            if path
+                .as_ref()
+                .is_some_and(|path| path.as_os_str().is_empty())
+            {
+                return Err(PluginError::new(format!(
+                    "config key `{key}`: must not be empty; write a path"
+                )));
+            }
+        }
+        self.check_params(protocol)
+    }
+
+    /// Refuses minip timings that leave no legal delay.
+    fn check_minip_timings(&self) -> Result<(), PluginError> {
         within("min_delay_ms", self.min_delay_ms, 0, MAX_MS)?;
         within("timeout_ms", self.timeout_ms, 1, MAX_MS)?;
         within("margin_ms", self.margin_ms, 0, MAX_MS)?;
@@ -134,41 +217,60 @@ impl Config {
                 self.quiet_ms, self.timeout_ms
             )));
         }
-        if let Some(test) = &self.test {
-            if !is_name(test) {
-                return Err(PluginError::new(format!(
-                    "config key `test`: '{test}' is not a test name; write the name of a .ivy file of `spec_dir` without `.ivy`, e.g. \"minip_server_test\""
-                )));
-            }
+        Ok(())
+    }
+
+    /// Refuses an ALPN that is not one, a request path the tester cannot send, and
+    /// connection ids the testers refuse or that are the same.
+    fn check_quic(&self) -> Result<(), PluginError> {
+        let alpn = &self.alpn;
+        if alpn.is_empty()
+            || alpn.len() > MAX_ALPN_LEN
+            || !alpn.chars().all(|c| c.is_ascii_graphic())
+        {
+            return Err(PluginError::new(format!(
+                "config key `alpn`: '{alpn}' is not an ALPN protocol name; write printable ASCII without spaces, e.g. \"hq-interop\" or \"h3\""
+            )));
         }
-        for (key, path) in [
-            ("spec_dir", &self.spec_dir),
-            ("ivyc", &self.ivyc),
-            ("cache_dir", &self.cache_dir),
+        let path = &self.request_path;
+        if !path.starts_with('/')
+            || path.len() > MAX_REQUEST_PATH_LEN
+            || !path.chars().all(|c| c.is_ascii_graphic())
+        {
+            return Err(PluginError::new(format!(
+                "config key `request_path`: '{path}' is not a path the tester can ask for; write one that starts with `/`, in printable ASCII without spaces, e.g. \"/index.html\""
+            )));
+        }
+        for (key, cid) in [
+            ("client_cid", self.client_cid),
+            ("server_cid", self.server_cid),
         ] {
-            if path
-                .as_ref()
-                .is_some_and(|path| path.as_os_str().is_empty())
-            {
-                return Err(PluginError::new(format!(
-                    "config key `{key}`: must not be empty; write a path"
-                )));
+            if let Some(cid) = cid {
+                within(key, cid, 0, MAX_CID)?;
             }
         }
-        self.check_params()
+        let (client, server) = self.connection_ids();
+        if client == server {
+            return Err(PluginError::new(format!(
+                "config key `server_cid`: {server} is the tester's own connection id too (`client_cid`); give the two ends different ids"
+            )));
+        }
+        Ok(())
     }
 
     /// Refuses parameters that are not names, that the plugin sets itself, or empty.
-    fn check_params(&self) -> Result<(), PluginError> {
+    fn check_params(&self, protocol: Protocol) -> Result<(), PluginError> {
         for (name, value) in &self.params {
             if !is_name(name) {
                 return Err(PluginError::new(format!(
                     "config key `params.{name}`: not a parameter name; write letters, digits, `_` and `.`, e.g. \"max_pings\""
                 )));
             }
-            if RESERVED_PARAMS.contains(&name.as_str()) {
+            if COMMON_PARAMS.contains(&name.as_str())
+                || protocol.own_params().contains(&name.as_str())
+            {
                 return Err(PluginError::new(format!(
-                    "config key `params.{name}`: set by the plugin; use its own config key (`seed`, `iterations`, `min_delay_ms`...) instead"
+                    "config key `params.{name}`: set by the plugin; use its own config key (`seed`, `iterations`, `client_cid`, `min_delay_ms`...) or the service's address instead"
                 )));
             }
             if matches!(value, ParamValue::Text(text) if text.is_empty() || text.contains(char::is_whitespace))
@@ -179,6 +281,25 @@ impl Config {
             }
         }
         Ok(())
+    }
+}
+
+/// Refuses the keys of `other`'s own settings in a config for `protocol`.
+fn refuse_keys_of(value: &Value, other: Protocol, protocol: Protocol) -> Result<(), PluginError> {
+    let Some(table) = value.as_object() else {
+        return Ok(());
+    };
+    match other
+        .own_keys()
+        .iter()
+        .find(|key| table.contains_key(**key))
+    {
+        Some(key) => Err(PluginError::new(format!(
+            "config key `{key}`: a setting of {} tests, and this test's protocol is {}; remove it",
+            other.name(),
+            protocol.name()
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -211,7 +332,7 @@ pub fn schema() -> Value {
         "properties": {
             "test": {
                 "type": "string",
-                "description": "the Ivy test to run: a .ivy file of spec_dir without `.ivy`; by default minip_server_test when the tester plays the client, minip_client_test when it plays the server"
+                "description": "the Ivy test to run: a .ivy file of spec_dir without `.ivy`; by default minip_server_test when the tester plays the client, minip_client_test when it plays the server, and for QUIC quic_server_test_stream (PANTHER's quic_tests/server_tests hold the others)"
             },
             "seed": {
                 "type": "integer",
@@ -222,14 +343,21 @@ pub fn schema() -> Value {
             },
             "iterations": {
                 "type": "integer",
-                "description": "the iterations of the test loop (Ivy's test_iters): each action of the tester and each datagram it reads is one",
-                "default": 200,
+                "description": "the iterations of the test loop (Ivy's test_iters): each action of the tester and each datagram it reads is one; by default 200 for minip and 100 for QUIC (a QUIC exchange is over after about 100, and a test given more never completes)",
                 "minimum": 1,
                 "maximum": MAX_ITERATIONS
             },
             "spec_dir": {
                 "type": "string",
-                "description": "the directory of the Ivy specification; by default the one shipped beside the plugin for the protocol (ivy/specs/minip)"
+                "description": "the directory of the Ivy specification; by default the one installed beside the plugin for the protocol: ivy/specs/minip, and for QUIC PANTHER's models (protocol-testing/quic of panther-net, linked as ivy/venv/share/panther-ivy/quic)"
+            },
+            "include_dir": {
+                "type": "string",
+                "description": "QUIC: PANTHER's own Ivy include files (ivy/include/1.7 of panther-net); by default ivy/venv/share/panther-ivy/include beside the plugin"
+            },
+            "picotls_dir": {
+                "type": "string",
+                "description": "QUIC: the picotls the tester is built with, as include/picotls.h and lib/libpicotls-*.a; by default ivy/venv/share/panther-ivy/picotls beside the plugin (the ms-ivy wheel's)"
             },
             "ivyc": {
                 "type": "string",
@@ -239,33 +367,69 @@ pub fn schema() -> Value {
                 "type": "string",
                 "description": "where compiled tests are kept; by default $PANTHER_CACHE_DIR/ivy, else ~/.cache/panther-host/ivy"
             },
+            "time_limit_s": {
+                "type": "integer",
+                "description": "how long, in seconds, the tester may run (compiling aside); past it, it is stopped and the verdict is unknown",
+                "default": 120,
+                "minimum": 1,
+                "maximum": MAX_TIME_LIMIT_S
+            },
             "min_delay_ms": {
                 "type": "integer",
-                "description": "the shortest wait, in ms, before a pong and before the next ping (the implementation's own)",
+                "description": "minip: the shortest wait, in ms, before a pong and before the next ping (the implementation's own)",
                 "default": 20,
                 "minimum": 0,
                 "maximum": MAX_MS
             },
             "timeout_ms": {
                 "type": "integer",
-                "description": "how long, in ms, a client waits for a pong (the implementation's own)",
+                "description": "minip: how long, in ms, a client waits for a pong (the implementation's own)",
                 "default": 500,
                 "minimum": 1,
                 "maximum": MAX_MS
             },
             "margin_ms": {
                 "type": "integer",
-                "description": "how much sooner than the timeout, in ms, a server answers; below timeout_ms",
+                "description": "minip: how much sooner than the timeout, in ms, a server answers; below timeout_ms",
                 "default": 50,
                 "minimum": 0,
                 "maximum": MAX_MS
             },
             "quiet_ms": {
                 "type": "integer",
-                "description": "client test: how long, in ms, the client may stay silent, before its first ping and after its last pong; at least timeout_ms",
+                "description": "minip client test: how long, in ms, the client may stay silent, before its first ping and after its last pong; at least timeout_ms",
                 "default": 1000,
                 "minimum": 1,
                 "maximum": MAX_MS
+            },
+            "alpn": {
+                "type": "string",
+                "description": "QUIC: the ALPN protocol the tester offers (TEST_ALPN)",
+                "default": "hq-interop"
+            },
+            "initial_version": {
+                "type": "integer",
+                "description": "QUIC: the version of the tester's first packets (1 is RFC 9000's)",
+                "default": 1,
+                "minimum": 0,
+                "maximum": u32::MAX
+            },
+            "client_cid": {
+                "type": "integer",
+                "description": "QUIC: the tester's own connection id (the_cid); by default 1 + seed mod 499, so that runs of different seeds against one server use different ids",
+                "minimum": 0,
+                "maximum": MAX_CID
+            },
+            "server_cid": {
+                "type": "integer",
+                "description": "QUIC: the connection id the tester first gives the server (server_cid); by default 500 + seed mod 499",
+                "minimum": 0,
+                "maximum": MAX_CID
+            },
+            "request_path": {
+                "type": "string",
+                "description": "QUIC: the path the tester asks the server for (GET PATH, HTTP/0.9); the server must serve it, or the test's final check (some data received) fails",
+                "default": "/index.html"
             },
             "params": {
                 "type": "object",
@@ -283,26 +447,39 @@ mod tests {
     use super::*;
     use serde_json::Map;
 
-    #[test]
-    fn an_absent_or_empty_config_takes_the_defaults() {
-        assert_eq!(Config::parse(&Value::Null), Ok(Config::default()));
-        assert_eq!(Config::parse(&json!({})), Ok(Config::default()));
+    fn minip(value: Value) -> Result<Config, PluginError> {
+        Config::parse(&value, Protocol::Minip)
+    }
+
+    fn quic(value: Value) -> Result<Config, PluginError> {
+        Config::parse(&value, Protocol::Quic)
     }
 
     #[test]
-    fn reads_every_key() {
-        let config = Config::parse(&json!({
+    fn an_absent_or_empty_config_takes_the_defaults() {
+        for protocol in [Protocol::Minip, Protocol::Quic] {
+            assert_eq!(Config::parse(&Value::Null, protocol), Ok(Config::default()));
+            assert_eq!(Config::parse(&json!({}), protocol), Ok(Config::default()));
+        }
+        assert_eq!(Config::default().iterations(Protocol::Minip), 200);
+        assert_eq!(Config::default().iterations(Protocol::Quic), 100);
+    }
+
+    #[test]
+    fn reads_every_minip_key() {
+        let config = minip(json!({
             "test": "my_test", "seed": 9, "iterations": 50, "spec_dir": "/specs",
-            "ivyc": "/venv/bin/ivyc", "cache_dir": "/cache", "min_delay_ms": 10,
-            "timeout_ms": 300, "margin_ms": 20, "quiet_ms": 600,
+            "ivyc": "/venv/bin/ivyc", "cache_dir": "/cache", "time_limit_s": 30,
+            "min_delay_ms": 10, "timeout_ms": 300, "margin_ms": 20, "quiet_ms": 600,
             "params": {"max_pings": 3, "mode": "fast"}
         }))
         .unwrap();
         assert_eq!(config.test.as_deref(), Some("my_test"));
-        assert_eq!((config.seed, config.iterations), (9, 50));
+        assert_eq!((config.seed, config.iterations(Protocol::Minip)), (9, 50));
         assert_eq!(config.spec_dir, Some(PathBuf::from("/specs")));
         assert_eq!(config.ivyc, Some(PathBuf::from("/venv/bin/ivyc")));
         assert_eq!(config.cache_dir, Some(PathBuf::from("/cache")));
+        assert_eq!(config.time_limit_s, 30);
         assert_eq!(
             (
                 config.min_delay_ms,
@@ -317,26 +494,83 @@ mod tests {
     }
 
     #[test]
+    fn reads_every_quic_key() {
+        let config = quic(json!({
+            "test": "quic_server_test_max", "spec_dir": "/panther/quic",
+            "include_dir": "/panther/include", "picotls_dir": "/opt/picotls",
+            "alpn": "h3", "initial_version": 4_278_190_109_u32, "client_cid": 7,
+            "server_cid": 8, "time_limit_s": 60, "request_path": "/handshake-1.bin"
+        }))
+        .unwrap();
+        assert_eq!(config.request_path, "/handshake-1.bin");
+        assert_eq!(config.include_dir, Some(PathBuf::from("/panther/include")));
+        assert_eq!(config.picotls_dir, Some(PathBuf::from("/opt/picotls")));
+        assert_eq!(config.alpn, "h3");
+        assert_eq!(config.initial_version, 0xff00_001d);
+        assert_eq!(config.connection_ids(), (7, 8));
+        assert_eq!(config.time_limit_s, 60);
+    }
+
+    #[test]
+    fn connection_ids_follow_the_seed_when_not_set() {
+        let ids = |seed: u64| quic(json!({ "seed": seed })).unwrap().connection_ids();
+        assert_eq!(ids(1), (2, 501));
+        assert_eq!(ids(0), (1, 500));
+        assert_eq!(
+            ids(2_147_483_647),
+            (1 + 2_147_483_647 % 499, 500 + 2_147_483_647 % 499)
+        );
+        let (client, server) = ids(2_147_483_647);
+        assert!(client <= MAX_CID && server <= MAX_CID);
+        assert_eq!(
+            quic(json!({"seed": 3, "server_cid": 9}))
+                .unwrap()
+                .connection_ids(),
+            (4, 9)
+        );
+    }
+
+    #[test]
     fn names_an_unknown_key_and_a_key_of_the_wrong_type() {
-        let error = Config::parse(&json!({"iters": 3})).unwrap_err();
+        let error = minip(json!({"iters": 3})).unwrap_err();
         assert!(
             error
                 .message()
                 .starts_with("config key `iters`: unknown field"),
             "{error}"
         );
-        let error = Config::parse(&json!({"seed": "one"})).unwrap_err();
+        let error = minip(json!({"seed": "one"})).unwrap_err();
         assert!(
             error
                 .message()
                 .starts_with("config key `seed`: invalid type"),
             "{error}"
         );
+        let error = quic(json!({"initial_version": 4_294_967_296_u64})).unwrap_err();
+        assert!(
+            error
+                .message()
+                .starts_with("config key `initial_version`: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn refuses_the_other_protocol_s_keys() {
+        assert_eq!(
+            minip(json!({"alpn": "h3"})).unwrap_err().message(),
+            "config key `alpn`: a setting of quic tests, and this test's protocol is minip; remove it"
+        );
+        assert_eq!(
+            quic(json!({"quiet_ms": 1000})).unwrap_err().message(),
+            "config key `quiet_ms`: a setting of minip tests, and this test's protocol is quic; remove it"
+        );
+        assert!(quic(json!({"time_limit_s": 10, "seed": 2})).is_ok());
     }
 
     #[test]
     fn refuses_values_out_of_bounds() {
-        let message = |value: Value| Config::parse(&value).unwrap_err().message().to_owned();
+        let message = |value: Value| minip(value).unwrap_err().message().to_owned();
         assert_eq!(
             message(json!({"iterations": 0})),
             "config key `iterations`: 0 is outside 1..=1000000"
@@ -344,6 +578,10 @@ mod tests {
         assert_eq!(
             message(json!({"seed": 2_147_483_648_u64})),
             "config key `seed`: 2147483648 is outside 0..=2147483647"
+        );
+        assert_eq!(
+            message(json!({"time_limit_s": 0})),
+            "config key `time_limit_s`: 0 is outside 1..=86400"
         );
         assert!(message(json!({"margin_ms": 500})).starts_with("config key `margin_ms`: 500"));
         assert!(
@@ -354,21 +592,57 @@ mod tests {
     }
 
     #[test]
+    fn refuses_quic_values_the_testers_cannot_take() {
+        let message = |value: Value| quic(value).unwrap_err().message().to_owned();
+        assert_eq!(
+            message(json!({"client_cid": 1000})),
+            "config key `client_cid`: 1000 is outside 0..=999"
+        );
+        assert_eq!(
+            message(json!({"client_cid": 5, "server_cid": 5})),
+            "config key `server_cid`: 5 is the tester's own connection id too (`client_cid`); give the two ends different ids"
+        );
+        for path in ["", "index.html", "/a b", "/é"] {
+            assert!(
+                message(json!({ "request_path": path })).starts_with("config key `request_path`: "),
+                "{path}"
+            );
+        }
+        for alpn in ["", "two words", "é"] {
+            assert!(
+                message(json!({ "alpn": alpn })).starts_with("config key `alpn`: "),
+                "{alpn}"
+            );
+        }
+        assert!(
+            message(json!({"picotls_dir": ""}))
+                .starts_with("config key `picotls_dir`: must not be empty")
+        );
+    }
+
+    #[test]
     fn refuses_a_test_that_is_not_a_name() {
         for test in ["", "../minip_server_test", "minip.ivy/x", "9test", "a b"] {
-            let error = Config::parse(&json!({ "test": test })).unwrap_err();
+            let error = minip(json!({ "test": test })).unwrap_err();
             assert!(
                 error.message().starts_with("config key `test`: "),
                 "{test}: {error}"
             );
         }
-        assert!(Config::parse(&json!({"test": "quic_server_test_stream"})).is_ok());
+        let error = quic(json!({"test": "../x"})).unwrap_err();
+        assert!(
+            error
+                .message()
+                .ends_with("e.g. \"quic_server_test_stream\""),
+            "{error}"
+        );
+        assert!(quic(json!({"test": "quic_server_test_stream"})).is_ok());
     }
 
     #[test]
     fn refuses_bad_and_reserved_params() {
         let message = |params: Value| {
-            Config::parse(&json!({ "params": params }))
+            minip(json!({ "params": params }))
                 .unwrap_err()
                 .message()
                 .to_owned()
@@ -386,34 +660,54 @@ mod tests {
         );
         assert!(message(json!({"mode": ""})).starts_with("config key `params.mode`: "));
         assert!(
-            Config::parse(&json!({"params": {"mode": true}}))
+            minip(json!({"params": {"mode": true}}))
                 .unwrap_err()
                 .message()
                 .starts_with("config key `params`: ")
         );
+        for reserved in ["the_cid", "server_port", "client_addr", "iversion", "iters"] {
+            let error = quic(json!({ "params": { reserved: 1 } })).unwrap_err();
+            assert!(
+                error.message().starts_with(&format!(
+                    "config key `params.{reserved}`: set by the plugin"
+                )),
+                "{error}"
+            );
+        }
+        assert!(quic(json!({"params": {"max_stream_data": 5000, "iut_port": 1}})).is_ok());
     }
 
     #[test]
     fn the_schema_lists_every_key_and_no_other() {
         let schema = schema();
         assert_eq!(schema["additionalProperties"], json!(false));
-        let keys: Vec<_> = schema["properties"]
+        // Sorted: a map's order depends on serde_json's features in the build.
+        let mut keys: Vec<_> = schema["properties"]
             .as_object()
             .unwrap()
             .keys()
             .cloned()
             .collect();
+        keys.sort_unstable();
         let mut expected = vec![
+            "alpn",
             "cache_dir",
+            "client_cid",
+            "include_dir",
+            "initial_version",
             "iterations",
             "ivyc",
             "margin_ms",
             "min_delay_ms",
             "params",
+            "picotls_dir",
             "quiet_ms",
+            "request_path",
             "seed",
+            "server_cid",
             "spec_dir",
             "test",
+            "time_limit_s",
             "timeout_ms",
         ];
         expected.sort_unstable();
@@ -425,6 +719,11 @@ mod tests {
                 "{key} has a description"
             );
         }
+        for protocol in [Protocol::Minip, Protocol::Quic] {
+            for key in protocol.own_keys() {
+                assert!(schema["properties"].get(*key).is_some(), "{key}");
+            }
+        }
     }
 
     #[test]
@@ -435,10 +734,11 @@ mod tests {
             .iter()
             .filter_map(|(key, property)| Some((key.clone(), property.get("default")?.clone())))
             .collect();
-        assert_eq!(defaults.len(), 7);
-        assert_eq!(
-            Config::parse(&Value::Object(defaults)),
-            Ok(Config::default())
-        );
+        assert_eq!(defaults.len(), 10);
+        let (minip_defaults, quic_defaults): (Map<String, Value>, Map<String, Value>) = defaults
+            .into_iter()
+            .partition(|(key, _)| !Protocol::Quic.own_keys().contains(&key.as_str()));
+        assert_eq!(minip(Value::Object(minip_defaults)), Ok(Config::default()));
+        assert_eq!(quic(Value::Object(quic_defaults)), Ok(Config::default()));
     }
 }

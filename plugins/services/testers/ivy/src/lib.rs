@@ -9,12 +9,16 @@
 //! runner's `verdict.json` is the test's verdict: no violation found, non-compliant
 //! with the broken rule's file, line and text, or why nothing could be judged.
 //!
-//! The minip specification ships in `ivy/specs/minip` beside the library; QUIC is
-//! refused until its models are supported.
+//! The minip specification ships in `ivy/specs/minip` beside the library. For QUIC,
+//! the tester runs PANTHER's server tests (it plays the client), compiled from
+//! PANTHER's models against picotls, both installed in the project's venv; it cannot
+//! play the server of a QUIC test (see `Protocol::refuses`).
 
 mod config;
 mod judge;
 mod plan;
+mod protocol;
+mod requirements;
 
 use panther_plugin_api::model::{
     Description, Role, ServiceOutcome, ServicePlan, ServiceRequest, Verdict,
@@ -29,7 +33,7 @@ impl ServiceManager for Ivy {
         Description {
             name: "ivy".to_owned(),
             description:
-                "formal testing against an Ivy specification (Ivy testers for minip; QUIC to come)"
+                "formal testing against an Ivy specification (Ivy testers for minip, and PANTHER's QUIC server tests)"
                     .to_owned(),
             protocols: vec!["minip".to_owned(), "quic".to_owned()],
             roles: vec![Role::Server, Role::Client],

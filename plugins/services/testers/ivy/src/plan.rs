@@ -1,15 +1,17 @@
 //! How to run the tester: one `panther-ivy` command that compiles the Ivy test (or
 //! takes it from the cache) and runs it against the implementation under test.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, Readiness, Requirement, Role, ServiceAddress, ServicePlan,
-    ServiceRequest, Transport,
+    ArtifactSpec, CommandSpec, Readiness, Role, ServiceAddress, ServicePlan, ServiceRequest,
+    Transport,
 };
 
 use crate::config::Config;
+use crate::protocol::{Protocol, QUIC_SHARE};
+use crate::requirements::{QuicSources, Sources, requirements};
 
 /// The runner shipped beside the plugin library.
 pub const RUNNER: &str = "panther-ivy";
@@ -19,113 +21,55 @@ pub const VERDICT_FILE: &str = "verdict.json";
 pub const EVENT_LOG: &str = "ivy.log";
 /// The compiler's output, in the artifacts directory.
 pub const COMPILE_LOG: &str = "compile.log";
-/// How to get what the build provides.
-const HOW_TO_BUILD: &str =
-    "run scripts/install-python-packages and scripts/build-plugins in the panther-host repository";
-/// How to get the C++ toolchain the tests are built with.
-const HOW_TO_GET_CXX: &str = "apt-get install g++ libz3-dev";
-
-/// The protocols the plugin knows, and what it can do with each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Protocol {
-    Minip,
-}
-
-impl Protocol {
-    /// The protocol of a request; QUIC is refused until its models are supported.
-    fn of(name: &str) -> Result<Self, PluginError> {
-        match name {
-            "minip" => Ok(Self::Minip),
-            "quic" => Err(PluginError::new(
-                "the ivy tester does not test QUIC yet: a QUIC test needs PANTHER's QUIC Ivy models (config key `spec_dir`) and a picotls build for the tester (config key `picotls_dir`)",
-            )),
-            other => Err(PluginError::new(format!(
-                "the ivy tester does not test '{other}': it tests minip"
-            ))),
-        }
-    }
-
-    /// The specification shipped for it, under the plugin's directory.
-    fn spec_dir(self, plugin_dir: &Path) -> PathBuf {
-        match self {
-            Self::Minip => plugin_dir.join("ivy/specs/minip"),
-        }
-    }
-
-    /// The test the tester runs when playing `role`: playing the client tests a
-    /// server, and the other way round.
-    fn default_test(self, role: Role) -> &'static str {
-        match (self, role) {
-            (Self::Minip, Role::Client) => "minip_server_test",
-            (Self::Minip, Role::Server) => "minip_client_test",
-        }
-    }
-}
+/// The TLS secrets a QUIC tester logs, in the artifacts directory.
+pub const KEY_LOG: &str = "keys.log";
 
 /// The plan of the tester, as client (testing a server) or server (testing a client).
 pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
-    let config = Config::parse(&request.config)?;
     let protocol = Protocol::of(&request.protocol)?;
-    let home = request.plugin_dir.join("ivy");
-    let runner = request.plugin_dir.join(RUNNER);
-    let shipped_spec = config.spec_dir.is_none();
-    let spec_dir = config
-        .spec_dir
-        .clone()
-        .unwrap_or_else(|| protocol.spec_dir(&request.plugin_dir));
-    let test = config
-        .test
-        .clone()
-        .unwrap_or_else(|| protocol.default_test(request.role).to_owned());
-    let ivyc = config
-        .ivyc
-        .clone()
-        .unwrap_or_else(|| home.join("venv/bin/ivyc"));
+    if let Some(reason) = protocol.refuses(request.role) {
+        return Err(PluginError::new(reason));
+    }
+    let config = Config::parse(&request.config, protocol)?;
+    let sources = sources(protocol, &config, request);
     let artifacts = &request.artifacts_dir;
 
     let mut args = vec![
+        "--protocol".to_owned(),
+        protocol.name().to_owned(),
         "--spec-dir".to_owned(),
-        spec_dir.display().to_string(),
+        sources.spec_dir.display().to_string(),
+    ];
+    if let Some(quic) = &sources.quic {
+        args.extend([
+            "--include-dir".to_owned(),
+            quic.include_dir.display().to_string(),
+            "--picotls-dir".to_owned(),
+            quic.picotls_dir.display().to_string(),
+        ]);
+    }
+    args.extend([
         "--test".to_owned(),
-        test.clone(),
+        sources.test.clone(),
         "--ivyc".to_owned(),
-        ivyc.display().to_string(),
+        sources.ivyc.display().to_string(),
         "--artifacts".to_owned(),
         artifacts.display().to_string(),
         "--seed".to_owned(),
         config.seed.to_string(),
         "--iterations".to_owned(),
-        config.iterations.to_string(),
-    ];
+        config.iterations(protocol).to_string(),
+        "--time-limit".to_owned(),
+        config.time_limit_s.to_string(),
+    ]);
     if let Some(cache_dir) = &config.cache_dir {
         args.extend(["--cache-dir".to_owned(), cache_dir.display().to_string()]);
     }
-    if request.role == Role::Client {
-        let server = request
-            .target
-            .as_ref()
-            .and_then(|target| request.peers.get(target))
-            .ok_or_else(|| {
-                PluginError::new(
-                    "the ivy tester playing the client needs `target`, the name of the server under test",
-                )
-            })?;
-        args.extend(["--iut".to_owned(), socket_address(&server.address)]);
+    match protocol {
+        Protocol::Minip => args.extend(minip_args(&config, request)?),
+        Protocol::Quic => args.extend(quic_args(&config, request)?),
     }
-    args.extend(["--tester-port".to_owned(), request.address.port.to_string()]);
-    let mut params = vec![
-        ("min_delay_ms", config.min_delay_ms.to_string()),
-        ("timeout_ms", config.timeout_ms.to_string()),
-        ("margin_ms", config.margin_ms.to_string()),
-    ];
-    if request.role == Role::Server {
-        params.push(("quiet_ms", config.quiet_ms.to_string()));
-    }
-    let extra = config
-        .params
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.to_string()));
-    for (name, value) in params.into_iter().chain(extra) {
+    for (name, value) in &config.params {
         args.extend(["--param".to_owned(), format!("{name}={value}")]);
     }
 
@@ -137,81 +81,135 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
         },
         Role::Client => Readiness::Started,
     };
+    let mut files = vec![
+        ("verdict", VERDICT_FILE),
+        ("event_log", EVENT_LOG),
+        ("compile_log", COMPILE_LOG),
+    ];
+    if protocol == Protocol::Quic {
+        files.push(("key_log", KEY_LOG));
+    }
     Ok(ServicePlan {
         ready,
         decides: true,
-        artifacts: [
-            ("verdict", VERDICT_FILE),
-            ("event_log", EVENT_LOG),
-            ("compile_log", COMPILE_LOG),
-        ]
-        .iter()
-        .map(|(name, file)| ArtifactSpec {
-            name: (*name).to_owned(),
-            path: artifacts.join(file),
-        })
-        .collect(),
+        artifacts: files
+            .iter()
+            .map(|(name, file)| ArtifactSpec {
+                name: (*name).to_owned(),
+                path: artifacts.join(file),
+            })
+            .collect(),
         directories: vec![artifacts.clone()],
-        requires: requirements(&runner, &ivyc, &spec_dir, &test, shipped_spec),
-        ..ServicePlan::new(CommandSpec::new(runner.display().to_string(), args))
+        requires: requirements(protocol, &sources),
+        ..ServicePlan::new(CommandSpec::new(sources.runner.display().to_string(), args))
     })
 }
 
-/// What must be installed: the runner, the Ivy compiler, the C++ toolchain with Z3,
-/// and the test's source.
-fn requirements(
-    runner: &Path,
-    ivyc: &Path,
-    spec_dir: &Path,
-    test: &str,
-    shipped_spec: bool,
-) -> Vec<Requirement> {
-    let requirement = |path: PathBuf, what: &str, how: &str| Requirement {
-        path,
-        what: what.to_owned(),
-        how_to_get: how.to_owned(),
+/// Where the test's sources are: as configured, else installed beside the plugin.
+fn sources(protocol: Protocol, config: &Config, request: &ServiceRequest) -> Sources {
+    let plugin_dir = &request.plugin_dir;
+    let share = plugin_dir.join(QUIC_SHARE);
+    let or_installed = |path: &Option<PathBuf>, installed: PathBuf| {
+        (path.clone().unwrap_or(installed), path.is_none())
     };
-    let z3_library = PathBuf::from(format!(
-        "/usr/lib/{}-linux-gnu/libz3.so",
-        std::env::consts::ARCH
-    ));
-    let test_how = if shipped_spec {
-        HOW_TO_BUILD
-    } else {
-        "write it, or correct config keys `spec_dir` and `test`"
-    };
-    vec![
-        requirement(
-            runner.to_path_buf(),
-            "the ivy tester's runner panther-ivy",
-            HOW_TO_BUILD,
-        ),
-        requirement(
-            ivyc.to_path_buf(),
-            "the Ivy compiler ivyc (config key `ivyc`)",
-            HOW_TO_BUILD,
-        ),
-        requirement(
-            spec_dir.join(format!("{test}.ivy")),
-            &format!("the Ivy test {test}.ivy (config keys `spec_dir` and `test`)"),
-            test_how,
-        ),
-        requirement(
-            PathBuf::from("/usr/bin/g++"),
-            "the C++ compiler the Ivy tests are built with",
-            HOW_TO_GET_CXX,
-        ),
-        requirement(
-            PathBuf::from("/usr/include/z3++.h"),
-            "the Z3 headers the Ivy tests are built with",
-            HOW_TO_GET_CXX,
-        ),
-        requirement(
-            z3_library,
-            "the Z3 library the Ivy tests link",
-            HOW_TO_GET_CXX,
-        ),
-    ]
+    let quic = (protocol == Protocol::Quic).then(|| {
+        let (include_dir, installed_include) =
+            or_installed(&config.include_dir, share.join("include"));
+        let (picotls_dir, installed_picotls) =
+            or_installed(&config.picotls_dir, share.join("picotls"));
+        QuicSources {
+            include_dir,
+            installed_include,
+            picotls_dir,
+            installed_picotls,
+        }
+    });
+    let (spec_dir, installed_spec) = or_installed(&config.spec_dir, protocol.spec_dir(plugin_dir));
+    Sources {
+        runner: plugin_dir.join(RUNNER),
+        ivyc: config
+            .ivyc
+            .clone()
+            .unwrap_or_else(|| plugin_dir.join("ivy/venv/bin/ivyc")),
+        spec_dir,
+        installed_spec,
+        test: config
+            .test
+            .clone()
+            .unwrap_or_else(|| protocol.default_test(request.role).to_owned()),
+        quic,
+    }
+}
+
+/// minip: the server under test (playing the client), the tester's port and the
+/// implementation's timings.
+fn minip_args(config: &Config, request: &ServiceRequest) -> Result<Vec<String>, PluginError> {
+    let mut args = Vec::new();
+    if request.role == Role::Client {
+        args.extend(["--iut".to_owned(), socket_address(target(request)?)]);
+    }
+    args.extend(["--tester-port".to_owned(), request.address.port.to_string()]);
+    let mut params = vec![
+        ("min_delay_ms", config.min_delay_ms),
+        ("timeout_ms", config.timeout_ms),
+        ("margin_ms", config.margin_ms),
+    ];
+    if request.role == Role::Server {
+        params.push(("quiet_ms", config.quiet_ms));
+    }
+    for (name, value) in params {
+        args.extend(["--param".to_owned(), format!("{name}={value}")]);
+    }
+    Ok(args)
+}
+
+/// QUIC: the server under test and the tester's own address, both IPv4, the ALPN,
+/// the first packets' version, the path asked for and both ends' connection ids.
+fn quic_args(config: &Config, request: &ServiceRequest) -> Result<Vec<String>, PluginError> {
+    let server = target(request)?;
+    for (whose, host) in [
+        ("the server under test is at", &server.host),
+        ("the tester is at", &request.address.host),
+    ] {
+        if host.contains(':') {
+            return Err(PluginError::new(format!(
+                "PANTHER's QUIC Ivy tests speak IPv4 only, and {whose} {host}: run them on a network with IPv4 addresses"
+            )));
+        }
+    }
+    let (client_cid, server_cid) = config.connection_ids();
+    Ok(vec![
+        "--iut".to_owned(),
+        socket_address(server),
+        "--tester-host".to_owned(),
+        request.address.host.clone(),
+        "--tester-port".to_owned(),
+        request.address.port.to_string(),
+        "--alpn".to_owned(),
+        config.alpn.clone(),
+        "--initial-version".to_owned(),
+        config.initial_version.to_string(),
+        "--request-path".to_owned(),
+        config.request_path.clone(),
+        "--param".to_owned(),
+        format!("the_cid={client_cid}"),
+        "--param".to_owned(),
+        format!("server_cid={server_cid}"),
+    ])
+}
+
+/// The address of the server under test, the tester's `target`.
+fn target(request: &ServiceRequest) -> Result<&ServiceAddress, PluginError> {
+    request
+        .target
+        .as_ref()
+        .and_then(|target| request.peers.get(target))
+        .map(|peer| &peer.address)
+        .ok_or_else(|| {
+            PluginError::new(
+                "the ivy tester playing the client needs `target`, the name of the server under test",
+            )
+        })
 }
 
 /// `HOST:PORT`, with an IPv6 host in brackets.

@@ -70,6 +70,8 @@ fn playing_the_client_it_runs_the_server_test_against_its_target() {
     assert_eq!(
         plan.command.args,
         [
+            "--protocol",
+            "minip",
             "--spec-dir",
             "/plugins/ivy/specs/minip",
             "--test",
@@ -82,6 +84,8 @@ fn playing_the_client_it_runs_the_server_test_against_its_target() {
             "1",
             "--iterations",
             "200",
+            "--time-limit",
+            "120",
             "--iut",
             "10.0.0.2:4443",
             "--tester-port",
@@ -152,8 +156,8 @@ fn playing_the_server_it_runs_the_client_test_once_it_listens() {
 fn plans_with_every_setting() {
     let config = json!({
         "test": "my_test", "seed": 7, "iterations": 50, "spec_dir": "/specs/mine",
-        "ivyc": "/opt/ivy/bin/ivyc", "cache_dir": "/cache", "min_delay_ms": 10,
-        "timeout_ms": 300, "margin_ms": 30, "quiet_ms": 700,
+        "ivyc": "/opt/ivy/bin/ivyc", "cache_dir": "/cache", "time_limit_s": 30,
+        "min_delay_ms": 10, "timeout_ms": 300, "margin_ms": 30, "quiet_ms": 700,
         "params": {"max_pings": 4, "mode": "fast"}
     });
     let plan = Ivy
@@ -162,6 +166,8 @@ fn plans_with_every_setting() {
     assert_eq!(
         plan.command.args,
         [
+            "--protocol",
+            "minip",
             "--spec-dir",
             "/specs/mine",
             "--test",
@@ -174,6 +180,8 @@ fn plans_with_every_setting() {
             "7",
             "--iterations",
             "50",
+            "--time-limit",
+            "30",
             "--cache-dir",
             "/cache",
             "--tester-port",
@@ -244,15 +252,224 @@ fn brackets_an_ipv6_server() {
     );
 }
 
-#[test]
-fn refuses_quic_naming_what_it_needs() {
-    let mut request = request(Role::Client, Value::Null, Path::new("/a"));
+/// A request for the tester playing the client of a QUIC server.
+fn quic_request(config: Value) -> ServiceRequest {
+    let mut request = request(Role::Client, config, Path::new("/results/tester/a"));
     request.protocol = "quic".to_owned();
+    request.peers.get_mut("server").unwrap().implementation = "quinn".to_owned();
+    request
+}
+
+#[test]
+fn playing_the_client_of_a_quic_server_it_runs_panther_s_server_test() {
+    let plan = Ivy.plan(&quic_request(Value::Null)).unwrap();
+    assert_eq!(plan.command.program, "/plugins/panther-ivy");
+    assert_eq!(
+        plan.command.args,
+        [
+            "--protocol",
+            "quic",
+            "--spec-dir",
+            "/plugins/ivy/venv/share/panther-ivy/quic",
+            "--include-dir",
+            "/plugins/ivy/venv/share/panther-ivy/include",
+            "--picotls-dir",
+            "/plugins/ivy/venv/share/panther-ivy/picotls",
+            "--test",
+            "quic_server_test_stream",
+            "--ivyc",
+            "/plugins/ivy/venv/bin/ivyc",
+            "--artifacts",
+            "/results/tester/a",
+            "--seed",
+            "1",
+            "--iterations",
+            "100",
+            "--time-limit",
+            "120",
+            "--iut",
+            "10.0.0.2:4443",
+            "--tester-host",
+            "10.0.0.1",
+            "--tester-port",
+            "5555",
+            "--alpn",
+            "hq-interop",
+            "--initial-version",
+            "1",
+            "--request-path",
+            "/index.html",
+            "--param",
+            "the_cid=2",
+            "--param",
+            "server_cid=501",
+        ]
+    );
+    assert!(plan.command.env.is_empty());
+    assert_eq!(plan.ready, Readiness::Started);
+    assert!(plan.decides);
+    let artifacts: Vec<_> = plan
+        .artifacts
+        .iter()
+        .map(|a| (a.name.as_str(), a.path.display().to_string()))
+        .collect();
+    assert_eq!(
+        artifacts,
+        [
+            ("verdict", "/results/tester/a/verdict.json".to_owned()),
+            ("event_log", "/results/tester/a/ivy.log".to_owned()),
+            ("compile_log", "/results/tester/a/compile.log".to_owned()),
+            ("key_log", "/results/tester/a/keys.log".to_owned()),
+        ]
+    );
+    let arch = std::env::consts::ARCH;
+    let required: Vec<_> = plan
+        .requires
+        .iter()
+        .map(|r| r.path.display().to_string())
+        .collect();
+    assert_eq!(
+        required,
+        [
+            "/plugins/panther-ivy".to_owned(),
+            "/plugins/ivy/venv/bin/ivyc".to_owned(),
+            "/plugins/ivy/venv/share/panther-ivy/quic/quic_tests/server_tests/quic_server_test_stream.ivy".to_owned(),
+            "/plugins/ivy/venv/share/panther-ivy/include/tls_picotls.ivy".to_owned(),
+            "/plugins/ivy/venv/share/panther-ivy/picotls/include/picotls.h".to_owned(),
+            "/plugins/ivy/venv/share/panther-ivy/picotls/lib/libpicotls-core.a".to_owned(),
+            "/usr/bin/g++".to_owned(),
+            "/usr/include/z3++.h".to_owned(),
+            format!("/usr/lib/{arch}-linux-gnu/libz3.so"),
+            "/usr/include/openssl/ssl.h".to_owned(),
+            format!("/usr/lib/{arch}-linux-gnu/libssl.so"),
+        ]
+    );
+    for installed in &plan.requires[2..6] {
+        assert!(
+            installed
+                .how_to_get
+                .starts_with("run scripts/install-python-packages"),
+            "{installed:?}"
+        );
+    }
+    assert_eq!(plan.requires[9].how_to_get, "apt-get install libssl-dev");
+}
+
+#[test]
+fn plans_a_quic_test_with_every_setting() {
+    let config = json!({
+        "test": "quic_server_test_max", "seed": 7, "iterations": 80,
+        "spec_dir": "/panther/quic", "include_dir": "/panther/include",
+        "picotls_dir": "/opt/picotls", "ivyc": "/opt/ivy/bin/ivyc", "cache_dir": "/cache",
+        "time_limit_s": 60, "alpn": "h3", "initial_version": 1, "client_cid": 11,
+        "server_cid": 12, "request_path": "/handshake-1.bin",
+        "params": {"max_stream_data": 5000}
+    });
+    let plan = Ivy.plan(&quic_request(config)).unwrap();
+    assert_eq!(
+        plan.command.args.join(" "),
+        "--protocol quic --spec-dir /panther/quic --include-dir /panther/include \
+         --picotls-dir /opt/picotls --test quic_server_test_max --ivyc /opt/ivy/bin/ivyc \
+         --artifacts /results/tester/a --seed 7 --iterations 80 --time-limit 60 \
+         --cache-dir /cache --iut 10.0.0.2:4443 --tester-host 10.0.0.1 --tester-port 5555 \
+         --alpn h3 --initial-version 1 --request-path /handshake-1.bin --param the_cid=11 \
+         --param server_cid=12 \
+         --param max_stream_data=5000"
+    );
+    let how: Vec<_> = plan.requires[2..6]
+        .iter()
+        .map(|r| r.how_to_get.as_str())
+        .collect();
+    assert_eq!(
+        how,
+        [
+            "correct config keys `spec_dir` and `test` (a server test of quic_tests/server_tests)",
+            "correct config key `include_dir`",
+            "correct config key `picotls_dir`",
+            "correct config key `picotls_dir`",
+        ]
+    );
+    assert_eq!(
+        plan.requires[2].path,
+        Path::new("/panther/quic/quic_tests/server_tests/quic_server_test_max.ivy")
+    );
+}
+
+#[test]
+fn refuses_to_play_the_server_of_a_quic_test_saying_why() {
+    let mut request = quic_request(Value::Null);
+    request.role = Role::Server;
+    request.target = None;
     let message = Ivy.plan(&request).unwrap_err().message().to_owned();
     assert!(!message.contains('\n'), "{message}");
-    assert!(message.contains("QUIC"), "{message}");
-    assert!(message.contains("`spec_dir`"), "{message}");
-    assert!(message.contains("`picotls_dir`"), "{message}");
+    assert!(
+        message.starts_with("the ivy tester cannot test QUIC clients: "),
+        "{message}"
+    );
+    assert!(message.contains("ms-ivy wheel"), "{message}");
+    assert!(message.contains("no package registry"), "{message}");
+}
+
+#[test]
+fn refuses_a_quic_test_over_ipv6() {
+    let mut request = quic_request(Value::Null);
+    request.peers.get_mut("server").unwrap().address.host = "fd00::2".to_owned();
+    let message = Ivy.plan(&request).unwrap_err().message().to_owned();
+    assert_eq!(
+        message,
+        "PANTHER's QUIC Ivy tests speak IPv4 only, and the server under test is at fd00::2: run them on a network with IPv4 addresses"
+    );
+    let mut request = quic_request(Value::Null);
+    request.address.host = "::1".to_owned();
+    let message = Ivy.plan(&request).unwrap_err().message().to_owned();
+    assert!(message.contains("the tester is at ::1"), "{message}");
+}
+
+#[test]
+fn a_quic_config_error_is_named() {
+    let message = |config: Value| {
+        Ivy.plan(&quic_request(config))
+            .unwrap_err()
+            .message()
+            .to_owned()
+    };
+    assert_eq!(
+        message(json!({"quiet_ms": 900})),
+        "config key `quiet_ms`: a setting of minip tests, and this test's protocol is quic; remove it"
+    );
+    assert!(message(json!({"server_cid": 1000})).starts_with("config key `server_cid`: "));
+    assert!(message(json!({"alpn": "h 3"})).starts_with("config key `alpn`: "));
+    assert!(
+        message(json!({"params": {"client_port": 1}}))
+            .starts_with("config key `params.client_port`: ")
+    );
+    let minip = request(Role::Client, json!({"picotls_dir": "/p"}), Path::new("/a"));
+    assert!(
+        Ivy.plan(&minip)
+            .unwrap_err()
+            .message()
+            .starts_with("config key `picotls_dir`: a setting of quic tests")
+    );
+}
+
+#[test]
+fn a_quic_client_without_a_target_is_refused() {
+    let mut request = quic_request(Value::Null);
+    request.target = None;
+    assert_eq!(
+        Ivy.plan(&request).unwrap_err().message(),
+        "the ivy tester playing the client needs `target`, the name of the server under test"
+    );
+}
+
+#[test]
+fn refuses_another_protocol() {
+    let mut request = request(Role::Client, Value::Null, Path::new("/a"));
+    request.protocol = "tcp".to_owned();
+    assert_eq!(
+        Ivy.plan(&request).unwrap_err().message(),
+        "the ivy tester does not test 'tcp': it tests minip and QUIC"
+    );
 }
 
 #[test]
@@ -475,5 +692,31 @@ fn the_tester_s_own_broken_rule_is_an_error_not_the_implementation_s() {
     assert_eq!(
         reason,
         "the tester could not keep its own rule, the implementation is not at fault: minip_client_test.ivy:42: \"assert t + margin_ms <= minip.ping_time + timeout_ms;  # the tester answers in time\""
+    );
+}
+
+#[test]
+fn a_quic_tester_stopped_at_its_time_limit_is_unknown() {
+    let (status, reason, metrics) = judge(
+        Some("quic-out-of-time.verdict.json"),
+        signalled(15, false),
+        Some(signalled(15, true)),
+    );
+    assert_eq!(status, VerdictStatus::Error);
+    assert_eq!(reason, "unknown: no verdict within 15 s");
+    assert_eq!(metrics["iterations"], 1000);
+}
+
+#[test]
+fn a_broken_final_check_of_a_completed_quic_test_fails() {
+    let (status, reason, _) = judge(
+        Some("quic-final-check-broken.verdict.json"),
+        exited(0),
+        Some(signalled(15, true)),
+    );
+    assert_eq!(status, VerdictStatus::Fail);
+    assert_eq!(
+        reason,
+        "non-compliant: quic_server_test.ivy:69: \"require conn_total_data(the_cid) > 0;\""
     );
 }

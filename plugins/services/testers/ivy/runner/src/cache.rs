@@ -1,6 +1,6 @@
 //! The cache of compiled tests: one directory per input, named by a hash of every
-//! input (each source file of the specification, the test's name, the toolchain and
-//! the compile arguments). An entry appears whole, by renaming the directory it was
+//! input (each file compiled from, the test's name, the toolchain and the compile
+//! commands). An entry appears whole, by renaming the directory it was
 //! compiled in, so a concurrent run never sees half a tester.
 
 use std::fs;
@@ -17,7 +17,7 @@ pub const COMPILE_LOG: &str = "compile.log";
 /// What the entry's name was hashed from, kept in each entry.
 const INPUTS_FILE: &str = "inputs.txt";
 /// Bumped when the layout of an entry changes.
-const LAYOUT: &str = "panther-ivy cache 1";
+const LAYOUT: &str = "panther-ivy cache 2";
 
 /// The cache directory when none is given: `$PANTHER_CACHE_DIR/ivy`, else
 /// `$XDG_CACHE_HOME/panther-host/ivy`, else `~/.cache/panther-host/ivy`.
@@ -45,40 +45,41 @@ pub struct Inputs {
     pub test: String,
     /// The toolchain, as `toolchain::describe` tells it.
     pub toolchain: String,
-    /// The compiler's arguments, before the test's file.
-    pub compile_args: Vec<String>,
-    /// Each file of the specification: its path inside the specification and contents.
+    /// The compile commands, one line each, with the programs named without their
+    /// directories (the toolchain tells their versions).
+    pub commands: Vec<String>,
+    /// Each file an entry holds before compiling: its path inside the entry and its
+    /// contents, in path order.
     pub files: Vec<(PathBuf, Vec<u8>)>,
 }
 
 impl Inputs {
-    /// Reads every file under `spec_dir` (following links), in path order.
-    pub fn read(
-        spec_dir: &Path,
+    /// The inputs of `test`, with `files` put in path order.
+    pub fn new(
         test: &str,
         toolchain: &str,
-        compile_args: &[&str],
-    ) -> io::Result<Self> {
-        let mut files = Vec::new();
-        collect(spec_dir, Path::new(""), &mut files)?;
+        commands: Vec<String>,
+        mut files: Vec<(PathBuf, Vec<u8>)>,
+    ) -> Self {
         files.sort();
-        Ok(Self {
+        Self {
             test: test.to_owned(),
             toolchain: toolchain.to_owned(),
-            compile_args: compile_args.iter().map(|arg| (*arg).to_owned()).collect(),
+            commands,
             files,
-        })
+        }
     }
 
     /// The lines the key is a hash of, readable: every input but the files' contents,
     /// which are given by their own hashes.
     pub fn describe(&self) -> String {
         let mut text = format!(
-            "{LAYOUT}\ntest {}\ntoolchain {}\ncompile {}\n",
-            self.test,
-            self.toolchain,
-            self.compile_args.join(" ")
+            "{LAYOUT}\ntest {}\ntoolchain {}\n",
+            self.test, self.toolchain
         );
+        for command in &self.commands {
+            text.push_str(&format!("compile {command}\n"));
+        }
         for (path, contents) in &self.files {
             let hash = hex(&Sha256::digest(contents));
             text.push_str(&format!("file {} {hash}\n", path.display()));
@@ -92,15 +93,28 @@ impl Inputs {
     }
 }
 
-/// Adds the files under `dir` (reached as `relative` inside the specification).
-fn collect(dir: &Path, relative: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>) -> io::Result<()> {
+/// The files under `dir` (following links) that `keep` accepts, by their path inside
+/// `dir`, with their contents.
+pub fn read_tree(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut files = Vec::new();
+    collect(dir, Path::new(""), keep, &mut files)?;
+    Ok(files)
+}
+
+/// Adds the files under `dir` (reached as `relative`) that `keep` accepts.
+fn collect(
+    dir: &Path,
+    relative: &Path,
+    keep: &dyn Fn(&Path) -> bool,
+    files: &mut Vec<(PathBuf, Vec<u8>)>,
+) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
         let inside = relative.join(entry.file_name());
         if fs::metadata(&path)?.is_dir() {
-            collect(&path, &inside, files)?;
-        } else {
+            collect(&path, &inside, keep, files)?;
+        } else if keep(&inside) {
             files.push((inside, fs::read(&path)?));
         }
     }
@@ -153,16 +167,16 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// A new workspace in `cache_dir` (made if missing) holding a copy of the
-    /// specification, as an entry holds it.
+    /// A new workspace in `cache_dir` (made if missing) holding the files of
+    /// `inputs`, as an entry holds them.
     pub fn new(cache_dir: &Path, inputs: &Inputs) -> io::Result<Self> {
         fs::create_dir_all(cache_dir)?;
         let dir = tempfile::Builder::new()
             .prefix(".compiling-")
             .tempdir_in(cache_dir)?;
-        let model = dir.path().join(MODEL_SUBDIR);
+        fs::create_dir_all(dir.path().join(MODEL_SUBDIR))?;
         for (path, contents) in &inputs.files {
-            let to = model.join(path);
+            let to = dir.path().join(path);
             if let Some(parent) = to.parent() {
                 fs::create_dir_all(parent)?;
             }
@@ -177,7 +191,7 @@ impl Workspace {
         self.dir.path()
     }
 
-    /// Where the compiler runs: the copy of the specification.
+    /// Where the compilers run: the copy of the specification.
     pub fn model_dir(&self) -> PathBuf {
         self.dir.path().join(MODEL_SUBDIR)
     }
@@ -214,10 +228,18 @@ mod tests {
         dir
     }
 
-    fn key(dir: &Path, test: &str, toolchain: &str) -> String {
-        Inputs::read(dir, test, toolchain, &["target=test"])
+    /// The inputs of `test` compiled from every file of `dir`, kept in the model folder.
+    fn inputs(dir: &Path, test: &str, toolchain: &str, command: &str) -> Inputs {
+        let files = read_tree(dir, &|_| true)
             .unwrap()
-            .key()
+            .into_iter()
+            .map(|(path, contents)| (Path::new(MODEL_SUBDIR).join(path), contents))
+            .collect();
+        Inputs::new(test, toolchain, vec![command.to_owned()], files)
+    }
+
+    fn key(dir: &Path, test: &str, toolchain: &str) -> String {
+        inputs(dir, test, toolchain, "ivyc target=test t.ivy").key()
     }
 
     #[test]
@@ -234,10 +256,8 @@ mod tests {
         );
         assert_ne!(key(first.path(), "u", "ivy 1"), base, "another test");
         assert_ne!(key(first.path(), "t", "ivy 2"), base, "another toolchain");
-        let other_args = Inputs::read(first.path(), "t", "ivy 1", &["target=repl"])
-            .unwrap()
-            .key();
-        assert_ne!(other_args, base, "other compile arguments");
+        let other_command = inputs(first.path(), "t", "ivy 1", "ivyc target=repl t.ivy").key();
+        assert_ne!(other_command, base, "another compile command");
         fs::write(second.path().join("lib/b.ivy"), "two!").unwrap();
         assert_ne!(key(second.path(), "t", "ivy 1"), base, "a changed file");
         let renamed = spec(&[("a.ivy", "one"), ("lib/c.ivy", "two")]);
@@ -249,22 +269,39 @@ mod tests {
     #[test]
     fn inputs_list_files_in_path_order_with_their_hashes() {
         let dir = spec(&[("z.ivy", "z"), ("a/b.ivy", "b"), ("m.ivy", "m")]);
-        let inputs = Inputs::read(dir.path(), "t", "tools", &["target=test"]).unwrap();
+        let inputs = inputs(dir.path(), "t", "tools", "ivyc target=test t.ivy");
         let paths: Vec<_> = inputs.files.iter().map(|(path, _)| path.clone()).collect();
+        let model = Path::new(MODEL_SUBDIR);
         assert_eq!(
             paths,
             [
-                PathBuf::from("a/b.ivy"),
-                PathBuf::from("m.ivy"),
-                PathBuf::from("z.ivy")
+                model.join("a/b.ivy"),
+                model.join("m.ivy"),
+                model.join("z.ivy")
             ]
         );
         let described = inputs.describe();
-        assert!(
-            described
-                .starts_with("panther-ivy cache 1\ntest t\ntoolchain tools\ncompile target=test\n")
-        );
-        assert!(described.contains(&format!("file m.ivy {}\n", hex(&Sha256::digest(b"m")))));
+        assert!(described.starts_with(
+            "panther-ivy cache 2\ntest t\ntoolchain tools\ncompile ivyc target=test t.ivy\n"
+        ));
+        assert!(described.contains(&format!(
+            "file ivy/include/1.7/m.ivy {}\n",
+            hex(&Sha256::digest(b"m"))
+        )));
+    }
+
+    #[test]
+    fn reads_only_the_files_kept() {
+        let dir = spec(&[("a.ivy", "a"), ("b/c.ivy", "c"), ("b/d.cpp", "d")]);
+        let ivy = |path: &Path| path.extension().is_some_and(|e| e == "ivy");
+        let mut paths: Vec<_> = read_tree(dir.path(), &ivy)
+            .unwrap()
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        paths.sort();
+        assert_eq!(paths, [PathBuf::from("a.ivy"), PathBuf::from("b/c.ivy")]);
+        assert!(read_tree(Path::new("/nonexistent/spec"), &ivy).is_err());
     }
 
     #[test]
@@ -299,21 +336,23 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_spec_dir_is_an_error() {
-        assert!(Inputs::read(Path::new("/nonexistent/spec"), "t", "x", &[]).is_err());
-    }
-
-    #[test]
-    fn a_workspace_copies_the_spec_and_installs_whole() {
+    fn a_workspace_holds_the_files_and_installs_whole() {
         let source = spec(&[("t.ivy", "test"), ("lib/m.ivy", "model")]);
         let cache = tempfile::tempdir().unwrap();
-        let inputs = Inputs::read(source.path(), "t", "tools", &["target=test"]).unwrap();
+        let mut inputs = inputs(source.path(), "t", "tools", "ivyc t.ivy");
+        inputs
+            .files
+            .push((PathBuf::from("beside/x.h"), b"header".to_vec()));
         let entry = Entry::of(cache.path(), &inputs);
         assert!(!entry.is_complete());
         let workspace = Workspace::new(cache.path(), &inputs).unwrap();
         assert_eq!(
             fs::read_to_string(workspace.model_dir().join("lib/m.ivy")).unwrap(),
             "model"
+        );
+        assert_eq!(
+            fs::read_to_string(workspace.path().join("beside/x.h")).unwrap(),
+            "header"
         );
         fs::write(workspace.path().join("t"), "binary").unwrap();
         workspace.install(&entry).unwrap();
@@ -339,7 +378,7 @@ mod tests {
     fn a_second_install_of_the_same_entry_keeps_the_first() {
         let source = spec(&[("t.ivy", "test")]);
         let cache = tempfile::tempdir().unwrap();
-        let inputs = Inputs::read(source.path(), "t", "tools", &[]).unwrap();
+        let inputs = inputs(source.path(), "t", "tools", "ivyc t.ivy");
         let entry = Entry::of(cache.path(), &inputs);
         let first = Workspace::new(cache.path(), &inputs).unwrap();
         let second = Workspace::new(cache.path(), &inputs).unwrap();
@@ -355,7 +394,7 @@ mod tests {
     fn an_incomplete_entry_is_replaced() {
         let source = spec(&[("t.ivy", "test")]);
         let cache = tempfile::tempdir().unwrap();
-        let inputs = Inputs::read(source.path(), "t", "tools", &[]).unwrap();
+        let inputs = inputs(source.path(), "t", "tools", "ivyc t.ivy");
         let entry = Entry::of(cache.path(), &inputs);
         fs::create_dir_all(entry.dir.join("ivy")).unwrap();
         let workspace = Workspace::new(cache.path(), &inputs).unwrap();
@@ -368,7 +407,7 @@ mod tests {
     fn a_dropped_workspace_leaves_nothing() {
         let source = spec(&[("t.ivy", "test")]);
         let cache = tempfile::tempdir().unwrap();
-        let inputs = Inputs::read(source.path(), "t", "tools", &[]).unwrap();
+        let inputs = inputs(source.path(), "t", "tools", "ivyc t.ivy");
         drop(Workspace::new(cache.path(), &inputs).unwrap());
         assert_eq!(fs::read_dir(cache.path()).unwrap().count(), 0);
     }

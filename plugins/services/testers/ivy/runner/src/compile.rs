@@ -1,18 +1,72 @@
-//! Compiling a test: `ivyc target=test TEST.ivy` run in a copy of the specification,
-//! inside the cache, unless the cache already holds the test compiled from the same
-//! inputs.
+//! Compiling a test: its compile commands run in the model folder of a workspace
+//! holding the files it is compiled from, inside the cache, unless the cache already
+//! holds the test compiled from the same inputs.
 
 use std::fs::{self, File};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::cache::{COMPILE_LOG, Entry, Inputs, Workspace};
 use crate::signals::{Forwarder, Stopped};
-use crate::toolchain;
 
-/// The compiler's arguments before the test's file.
-pub const COMPILE_ARGS: [&str; 1] = ["target=test"];
+/// One compile command, run in the workspace's model folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The program.
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<String>,
+}
+
+impl Step {
+    /// `program` with `args`.
+    pub fn new(program: impl Into<PathBuf>, args: Vec<String>) -> Self {
+        Self {
+            program: program.into(),
+            args,
+        }
+    }
+
+    /// The command as the cache key holds it: the program without its directory.
+    pub fn describe(&self) -> String {
+        let name = self.program.file_name().map_or_else(
+            || self.program.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        std::iter::once(name)
+            .chain(self.args.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// How to compile a test: the files it is compiled from and the commands, which
+/// leave the tester, named as the test, in the model folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipe {
+    /// Every input, the commands included.
+    pub inputs: Inputs,
+    /// The commands, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Recipe {
+    /// The recipe of `test` from `files` (paths inside the entry) with `steps`, built
+    /// with `toolchain`.
+    pub fn new(
+        test: &str,
+        toolchain: &str,
+        files: Vec<(PathBuf, Vec<u8>)>,
+        steps: Vec<Step>,
+    ) -> Self {
+        let commands = steps.iter().map(Step::describe).collect();
+        Self {
+            inputs: Inputs::new(test, toolchain, commands, files),
+            steps,
+        }
+    }
+}
 
 /// A compiled test.
 #[derive(Debug)]
@@ -28,42 +82,22 @@ pub struct Compiled {
 /// Why there is no compiled test.
 #[derive(Debug)]
 pub enum NotCompiled {
-    /// The compiler refused the test; its output.
+    /// A compiler refused the test; the compilers' output.
     Failed(String),
     /// The runner was stopped by this signal.
     Stopped(i32),
-    /// The specification, the cache or the compiler could not be used.
+    /// The specification, the cache or a compiler could not be used.
     Setup(String),
 }
 
-/// The test `test` of the specification in `spec_dir`, compiled with `ivyc` into the
-/// cache at `cache_dir`, or found there.
+/// The test of `recipe`, compiled into the cache at `cache_dir`, or found there.
 pub fn compiled(
-    spec_dir: &Path,
-    test: &str,
-    ivyc: &Path,
+    recipe: &Recipe,
     cache_dir: &Path,
     forwarder: &Forwarder,
 ) -> Result<Compiled, NotCompiled> {
-    let toolchain = toolchain::describe(ivyc);
-    let inputs = Inputs::read(spec_dir, test, &toolchain, &COMPILE_ARGS).map_err(|error| {
-        NotCompiled::Setup(format!(
-            "cannot read the specification {}: {error}",
-            spec_dir.display()
-        ))
-    })?;
-    let file = format!("{test}.ivy");
-    if !inputs
-        .files
-        .iter()
-        .any(|(path, _)| path == Path::new(&file))
-    {
-        return Err(NotCompiled::Setup(format!(
-            "the specification {} has no {file}",
-            spec_dir.display()
-        )));
-    }
-    let entry = Entry::of(cache_dir, &inputs);
+    let inputs = &recipe.inputs;
+    let entry = Entry::of(cache_dir, inputs);
     if entry.is_complete() {
         return Ok(Compiled {
             entry,
@@ -78,41 +112,45 @@ pub fn compiled(
             cache_dir.display()
         ))
     };
-    let workspace = Workspace::new(cache_dir, &inputs)
-        .map_err(|e| setup("cannot copy the specification", e))?;
+    let workspace =
+        Workspace::new(cache_dir, inputs).map_err(|e| setup("cannot copy the sources", e))?;
     let log_path = workspace.path().join(COMPILE_LOG);
     let log = File::create(&log_path).map_err(|e| setup("cannot write the compile log", e))?;
-    let errors = log
-        .try_clone()
-        .map_err(|e| setup("cannot write the compile log", e))?;
-    let mut command = Command::new(ivyc);
-    command
-        .args(COMPILE_ARGS)
-        .arg(&file)
-        .current_dir(workspace.model_dir())
-        .stdin(Stdio::null())
-        .stdout(log)
-        .stderr(errors);
-    let status = forwarder.run(&mut command);
-    let output = String::from_utf8_lossy(&fs::read(&log_path).unwrap_or_default()).into_owned();
-    let status = match status {
-        Ok(status) => status,
-        Err(Stopped::Before(signal)) => return Err(NotCompiled::Stopped(signal)),
-        Err(Stopped::Failed(error)) => {
-            return Err(NotCompiled::Setup(format!(
-                "cannot run the Ivy compiler {}: {error}",
-                ivyc.display()
-            )));
+    let output = || String::from_utf8_lossy(&fs::read(&log_path).unwrap_or_default()).into_owned();
+    for step in &recipe.steps {
+        let (out, errors) = log
+            .try_clone()
+            .and_then(|out| Ok((out, log.try_clone()?)))
+            .map_err(|e| setup("cannot write the compile log", e))?;
+        let mut command = Command::new(&step.program);
+        command
+            .args(&step.args)
+            .current_dir(workspace.model_dir())
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(errors);
+        let status = match forwarder.run(&mut command, None) {
+            Ok(finished) => finished.status,
+            Err(Stopped::Before(signal)) => return Err(NotCompiled::Stopped(signal)),
+            Err(Stopped::Failed(error)) => {
+                return Err(NotCompiled::Setup(format!(
+                    "cannot run the compiler {}: {error}",
+                    step.program.display()
+                )));
+            }
+        };
+        if let Some(signal) = forwarder.received() {
+            return Err(NotCompiled::Stopped(signal));
         }
-    };
-    if let Some(signal) = forwarder.received() {
-        return Err(NotCompiled::Stopped(signal));
+        if !status.success() {
+            return Err(NotCompiled::Failed(output()));
+        }
     }
-    let built = workspace.model_dir().join(test);
-    if !status.success() || !built.is_file() {
-        return Err(NotCompiled::Failed(output));
+    let built = workspace.model_dir().join(&inputs.test);
+    if !built.is_file() {
+        return Err(NotCompiled::Failed(output()));
     }
-    fs::rename(&built, workspace.path().join(test))
+    fs::rename(&built, workspace.path().join(&inputs.test))
         .map_err(|e| setup("cannot keep the compiled tester", e))?;
     workspace
         .install(&entry)
@@ -165,6 +203,16 @@ mod tests {
                 "minip_server_test.cpp:2111:9: error: \u{2018}no_such_function\u{2019} was not declared in this scope"
             )
         );
+    }
+
+    #[test]
+    fn a_step_is_described_without_the_program_s_directory() {
+        let step = Step::new(
+            "/venv/bin/ivyc",
+            vec!["target=test".to_owned(), "t.ivy".to_owned()],
+        );
+        assert_eq!(step.describe(), "ivyc target=test t.ivy");
+        assert_eq!(Step::new("g++", vec![]).describe(), "g++");
     }
 
     #[test]

@@ -1,12 +1,15 @@
-//! `panther-ivy`: the ivy tester's runner. Compiles an Ivy specification's test with
-//! `ivyc target=test` into a cache keyed by every input (a second run with the same
-//! inputs does not compile), runs the tester against the implementation under test,
-//! and writes `verdict.json` beside the tester's event log (`ivy.log`).
+//! `panther-ivy`: the ivy tester's runner. Compiles an Ivy specification's test (minip's
+//! with `ivyc target=test`, a QUIC test of PANTHER's models with ivyc then g++ against
+//! picotls) into a cache keyed by every input (a second run with the same inputs does
+//! not compile), runs the tester against the implementation under test, and writes
+//! `verdict.json` beside the tester's event log (`ivy.log`).
 
 mod cache;
 mod cli;
 mod compile;
 mod event_log;
+mod minip;
+mod quic;
 mod signals;
 mod tester;
 mod toolchain;
@@ -18,11 +21,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::Cli;
-use crate::compile::{Compiled, NotCompiled};
+use crate::cli::{Cli, Protocol};
+use crate::compile::{Compiled, NotCompiled, Recipe};
 use crate::event_log::EventLog;
 use crate::signals::{Forwarder, Stopped};
-use crate::tester::Settings;
+use crate::tester::Launch;
 use crate::verdict::{Kind, Verdict, signal_name};
 
 /// The exit code when the test could not be compiled or started.
@@ -76,30 +79,29 @@ fn run(cli: &Cli, forwarder: &Forwarder, fresh: &dyn Fn(Kind, String) -> Verdict
         return (fresh(Kind::Unknown, message), NOT_RUN);
     };
     let compiled =
-        match compile::compiled(&cli.spec_dir, &cli.test, &cli.ivyc, &cache_dir, forwarder) {
+        match recipe(cli).and_then(|recipe| compile::compiled(&recipe, &cache_dir, forwarder)) {
             Ok(compiled) => compiled,
             Err(not) => return (not_compiled(cli, not, fresh), NOT_RUN),
         };
     report_compiled(cli, &compiled);
-    let settings = Settings {
-        seed: cli.seed,
-        iterations: cli.iterations,
-        iut: cli.iut.clone(),
-        tester_port: cli.tester_port,
-        params: cli.params.clone(),
-    };
     let event_log = cli.artifacts.join(tester::EVENT_LOG);
     let started = |mut verdict: Verdict| {
         verdict.cached = compiled.cached;
         verdict.compile_seconds = compiled.seconds;
         verdict
     };
-    let args = match tester::arguments(&settings, &event_log) {
-        Ok(args) => args,
+    let launch = match launch(cli, &compiled, &event_log) {
+        Ok(launch) => launch,
         Err(message) => return (started(fresh(Kind::Unknown, message)), NOT_RUN),
     };
     let _ = fs::remove_file(&event_log);
-    let ran = match tester::run(&compiled.entry, &args, &cli.artifacts, forwarder) {
+    let ran = match tester::run(
+        &compiled.entry,
+        &launch,
+        &cli.artifacts,
+        forwarder,
+        cli.time_limit,
+    ) {
         Ok(ran) => ran,
         Err(Stopped::Before(signal)) => {
             let message = format!(
@@ -134,6 +136,24 @@ fn run(cli: &Cli, forwarder: &Forwarder, fresh: &dyn Fn(Kind, String) -> Verdict
         (None, None) => NOT_RUN,
     };
     (verdict, code)
+}
+
+/// How to compile the test of the command line's protocol.
+fn recipe(cli: &Cli) -> Result<Recipe, NotCompiled> {
+    let toolchain = toolchain::describe(&cli.ivyc);
+    match cli.protocol {
+        Protocol::Minip => minip::recipe(&cli.spec_dir, &cli.test, &cli.ivyc, &toolchain),
+        Protocol::Quic => quic::recipe(cli, &toolchain),
+    }
+    .map_err(NotCompiled::Setup)
+}
+
+/// How to start the compiled tester of the command line's protocol.
+fn launch(cli: &Cli, compiled: &Compiled, event_log: &Path) -> Result<Launch, String> {
+    match cli.protocol {
+        Protocol::Minip => minip::launch(cli, event_log),
+        Protocol::Quic => quic::launch(cli, &compiled.entry, &cli.artifacts, event_log),
+    }
 }
 
 /// Says whether the test came from the cache, and keeps the compiler's output with

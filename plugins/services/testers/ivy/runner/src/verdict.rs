@@ -124,10 +124,14 @@ pub struct Ending {
     pub signal: Option<i32>,
     /// The stop signal the runner passed on to it, if any.
     pub stopped_by: Option<i32>,
+    /// The time limit, in seconds, at which the runner stopped it, if it did.
+    pub out_of_time: Option<u32>,
 }
 
 /// What the event log and the tester's ending say, as (kind, location, source line,
-/// message); the rule's text is read from the sources in `model_dir`.
+/// message); the rule's text is read from the sources in `model_dir`. A broken rule
+/// wins over completion: a rule of the final check (QUIC's `_finalize`) is reported
+/// broken, and then the test completes.
 pub fn classify(
     log: &EventLog,
     ending: Ending,
@@ -148,6 +152,8 @@ pub fn classify(
     let nothing = || (String::new(), String::new());
     let (kind, message) = if log.completed {
         (Kind::TestCompleted, "test_completed".to_owned())
+    } else if let Some(limit) = ending.out_of_time {
+        (Kind::Unknown, format!("no verdict within {limit} s"))
     } else if let (Some(signal), Some(stop)) = (ending.signal, ending.stopped_by) {
         let message = format!(
             "stopped by {} before the test completed (the runner got {})",
@@ -198,6 +204,7 @@ mod tests {
             code,
             signal,
             stopped_by,
+            out_of_time: None,
         }
     }
 
@@ -296,6 +303,31 @@ mod tests {
             message,
             "stopped by signal 15 (SIGTERM) before the test completed (the runner got signal 15 (SIGTERM))"
         );
+    }
+
+    #[test]
+    fn a_tester_stopped_at_its_time_limit_gave_no_verdict_unless_it_had_one() {
+        let out_of_time = Ending {
+            out_of_time: Some(120),
+            ..ending(None, Some(15), None)
+        };
+        let (kind, _, _, message) = classify(&EventLog::default(), out_of_time, Path::new("/none"));
+        assert_eq!(
+            (kind, message.as_str()),
+            (Kind::Unknown, "no verdict within 120 s")
+        );
+        let completed = EventLog {
+            completed: true,
+            ..EventLog::default()
+        };
+        let (kind, ..) = classify(&completed, out_of_time, Path::new("/none"));
+        assert_eq!(kind, Kind::TestCompleted);
+        let (kind, ..) = classify(
+            &broken(Party::Implementation, 3),
+            out_of_time,
+            Path::new("/none"),
+        );
+        assert_eq!(kind, Kind::AssumptionFailed);
     }
 
     #[test]

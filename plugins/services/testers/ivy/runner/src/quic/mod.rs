@@ -1,0 +1,282 @@
+//! QUIC: a server test of PANTHER's QUIC models, in which the tester plays the client.
+//! `ivyc target=test build=false` translates it to C++, then g++ builds it against
+//! picotls (its headers before any other, the bridge to an older picotls
+//! force-included); the tester is given both ends' addresses, the environment
+//! PANTHER's models read, and the request it sends, in a folder of the run.
+
+mod models;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cache::{Entry, MODEL_SUBDIR};
+use crate::cli::Cli;
+use crate::compile::{Recipe, Step};
+use crate::tester::{self, Launch};
+
+use self::models::{BASE_SUBDIR, COMPAT_HEADER, PICOTLS_SUBDIR};
+
+/// The TLS secrets the tester logs (SSLKEYLOGFILE), in the artifacts directory.
+pub const KEY_LOG: &str = "keys.log";
+/// The folder of the run, in the artifacts directory, that the tester is given as
+/// `PANTHER_IVY_BASE_DIR`: it reads the request it sends from there.
+pub const RUN_BASE: &str = "quic_base";
+/// The request's file in that folder, as PANTHER's models name it.
+const REQUEST_FILE: &str = "quic_utils/http_request_file.txt";
+/// What the tests link, after the tester's own C++: Z3, then what tls_picotls.ivy's
+/// `libspec` names.
+const LIBRARIES: [&str; 7] = [
+    "z3",
+    "picotls-core",
+    "picotls-minicrypto",
+    "picotls-openssl",
+    "ssl",
+    "crypto",
+    "dl",
+];
+
+/// How to compile the test the command line names.
+pub fn recipe(cli: &Cli, toolchain: &str) -> Result<Recipe, String> {
+    let include_dir = required(cli.include_dir.as_ref(), "--include-dir")?;
+    let picotls_dir = required(cli.picotls_dir.as_ref(), "--picotls-dir")?;
+    let layout = models::layout(&cli.spec_dir, include_dir, picotls_dir, &cli.test)?;
+    let translate = Step::new(
+        &cli.ivyc,
+        vec![
+            "target=test".to_owned(),
+            "build=false".to_owned(),
+            format!("{}.ivy", cli.test),
+        ],
+    );
+    let build = Step::new("g++", cxx_args(&cli.test, layout.older_picotls));
+    Ok(Recipe::new(
+        &cli.test,
+        toolchain,
+        layout.files,
+        vec![translate, build],
+    ))
+}
+
+/// g++'s arguments, run in the model folder: every path is relative to it, so the
+/// command is the same wherever the cache is.
+fn cxx_args(test: &str, older_picotls: bool) -> Vec<String> {
+    let top = "../".repeat(Path::new(MODEL_SUBDIR).components().count());
+    let mut args = vec![
+        "-Wno-parentheses-equality".to_owned(),
+        "-std=c++11".to_owned(),
+    ];
+    if older_picotls {
+        args.extend(["-include".to_owned(), format!("{top}{COMPAT_HEADER}")]);
+    }
+    args.extend([
+        "-I".to_owned(),
+        format!("{top}{PICOTLS_SUBDIR}/include"),
+        format!("-DPANTHER_IVY_BASE_DIR={top}{BASE_SUBDIR}"),
+        "-o".to_owned(),
+        test.to_owned(),
+        format!("{test}.cpp"),
+        "-L".to_owned(),
+        format!("{top}{PICOTLS_SUBDIR}/lib"),
+    ]);
+    args.extend(LIBRARIES.iter().map(|library| format!("-l{library}")));
+    args.push("-pthread".to_owned());
+    args
+}
+
+/// The tester's arguments and environment: it plays the client of the server under
+/// test from the tester's own address and port, logging events to `event_log` and TLS
+/// secrets to the artifacts; the request it sends is written in the artifacts.
+pub fn launch(
+    cli: &Cli,
+    entry: &Entry,
+    artifacts: &Path,
+    event_log: &Path,
+) -> Result<Launch, String> {
+    let server = tester::ipv4(required(cli.iut.as_ref(), "--iut")?, "the server's address")?;
+    let host = required(cli.tester_host.as_ref(), "--tester-host")?;
+    let client = tester::ipv4(&format!("{host}:0"), "the tester's address")?;
+    let port = *required(cli.tester_port.as_ref(), "--tester-port")?;
+    let port_alt = port.checked_add(1).unwrap_or(port - 1);
+    let mut args = tester::common_arguments(cli.seed, cli.iterations, event_log);
+    args.extend([
+        format!("iversion={}", cli.initial_version),
+        format!("server_addr={}", u32::from(*server.ip())),
+        format!("server_port={}", server.port()),
+        format!("client_addr={}", u32::from(*client.ip())),
+        format!("client_port={port}"),
+        format!("client_port_alt={port_alt}"),
+    ]);
+    args.extend(tester::parameters(&cli.params));
+    let base = artifacts.join(RUN_BASE);
+    write_request(&base, &cli.request_path)?;
+    let path = |path: PathBuf| path.display().to_string();
+    let env = [
+        ("PANTHER_IVY_BASE_DIR", path(base.clone())),
+        // The models read PANTHER_IVY_BASE_DIR only when PROOTPATH is set.
+        ("PROOTPATH", path(base)),
+        // Where the tester finds a broken rule's source to quote it.
+        ("PYTHON_IVY_DIR", path(entry.dir.clone())),
+        ("PROTOCOL_TESTED", "quic".to_owned()),
+        ("TEST_TYPE", "client".to_owned()),
+        ("TEST_ALPN", cli.alpn.clone()),
+        ("INITIAL_VERSION", cli.initial_version.to_string()),
+        ("SSLKEYLOGFILE", path(artifacts.join(KEY_LOG))),
+    ];
+    Ok(Launch {
+        args,
+        env: env
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect(),
+    })
+}
+
+/// Writes the HTTP/0.9 request for `request_path` where the tester reads it under
+/// `base`.
+fn write_request(base: &Path, request_path: &str) -> Result<(), String> {
+    let file = base.join(REQUEST_FILE);
+    file.parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| fs::write(&file, format!("GET {request_path}\n")))
+        .map_err(|error| format!("cannot write the request {}: {error}", file.display()))
+}
+
+/// The value of an option clap requires for QUIC.
+fn required<'a, T>(value: Option<&'a T>, option: &str) -> Result<&'a T, String> {
+    value.ok_or_else(|| format!("a QUIC test needs {option}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    /// A QUIC command line, with the options of `changes` set to their values.
+    fn cli(changes: &[(&str, &str)]) -> Cli {
+        let mut args = vec![
+            "panther-ivy",
+            "--protocol",
+            "quic",
+            "--spec-dir",
+            "/models/quic",
+            "--include-dir",
+            "/models/include",
+            "--picotls-dir",
+            "/picotls",
+            "--test",
+            "quic_server_test_stream",
+            "--ivyc",
+            "/venv/bin/ivyc",
+            "--artifacts",
+            "/out",
+            "--seed",
+            "5",
+            "--iterations",
+            "100",
+            "--iut",
+            "127.0.0.1:4443",
+            "--tester-host",
+            "127.0.0.2",
+            "--tester-port",
+            "4987",
+        ];
+        for (option, value) in changes {
+            match args.iter().position(|arg| arg == option) {
+                Some(at) => args[at + 1] = value,
+                None => args.extend([option, value]),
+            }
+        }
+        Cli::try_parse_from(args).unwrap()
+    }
+
+    #[test]
+    fn the_tester_plays_the_client_of_the_server_under_test() {
+        let entry = Entry {
+            dir: PathBuf::from("/cache/abc"),
+            test: "quic_server_test_stream".to_owned(),
+        };
+        let out = tempfile::tempdir().unwrap();
+        let cli = cli(&[
+            ("--param", "the_cid=105"),
+            ("--alpn", "h3"),
+            ("--request-path", "/handshake-1.bin"),
+        ]);
+        let launch = launch(&cli, &entry, out.path(), Path::new("/out/ivy.log")).unwrap();
+        assert_eq!(
+            launch.args,
+            [
+                "seed=5",
+                "iters=100",
+                "out=/out/ivy.log",
+                "iversion=1",
+                "server_addr=2130706433",
+                "server_port=4443",
+                "client_addr=2130706434",
+                "client_port=4987",
+                "client_port_alt=4988",
+                "the_cid=105",
+            ]
+        );
+        let env: Vec<_> = launch
+            .env
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        let out_dir = out.path().display();
+        assert_eq!(
+            env,
+            [
+                format!("PANTHER_IVY_BASE_DIR={out_dir}/quic_base"),
+                format!("PROOTPATH={out_dir}/quic_base"),
+                "PYTHON_IVY_DIR=/cache/abc".to_owned(),
+                "PROTOCOL_TESTED=quic".to_owned(),
+                "TEST_TYPE=client".to_owned(),
+                "TEST_ALPN=h3".to_owned(),
+                "INITIAL_VERSION=1".to_owned(),
+                format!("SSLKEYLOGFILE={out_dir}/keys.log"),
+            ]
+        );
+        assert_eq!(
+            fs::read_to_string(
+                out.path()
+                    .join("quic_base/quic_utils/http_request_file.txt")
+            )
+            .unwrap(),
+            "GET /handshake-1.bin\n"
+        );
+    }
+
+    #[test]
+    fn the_alternative_port_stays_a_port_and_ipv6_is_refused() {
+        let entry = Entry {
+            dir: PathBuf::from("/c"),
+            test: "t".to_owned(),
+        };
+        let out = tempfile::tempdir().unwrap();
+        let last = cli(&[("--tester-port", "65535")]);
+        let launch = launch(&last, &entry, out.path(), Path::new("l")).unwrap();
+        assert!(launch.args.contains(&"client_port_alt=65534".to_owned()));
+        let v6 = cli(&[("--iut", "[::1]:4443")]);
+        let error = super::launch(&v6, &entry, out.path(), Path::new("l")).unwrap_err();
+        assert!(error.contains("IPv4 only"), "{error}");
+        let v6 = cli(&[("--tester-host", "::1")]);
+        assert!(super::launch(&v6, &entry, out.path(), Path::new("l")).is_err());
+        let error =
+            super::launch(&cli(&[]), &entry, Path::new("/dev/null"), Path::new("l")).unwrap_err();
+        assert!(error.starts_with("cannot write the request "), "{error}");
+    }
+
+    #[test]
+    fn g_plus_plus_takes_picotls_from_the_entry_first() {
+        let args = cxx_args("t", true).join(" ");
+        assert_eq!(
+            args,
+            "-Wno-parentheses-equality -std=c++11 -include ../../../picotls_compat.h \
+             -I ../../../picotls/include -DPANTHER_IVY_BASE_DIR=../../../quic -o t t.cpp \
+             -L ../../../picotls/lib -lz3 -lpicotls-core -lpicotls-minicrypto \
+             -lpicotls-openssl -lssl -lcrypto -ldl -pthread"
+        );
+        assert!(!cxx_args("t", false).join(" ").contains("-include"));
+    }
+}

@@ -1,0 +1,248 @@
+//! The runner on the real thing for QUIC: PANTHER's `quic_server_test_stream`, compiled
+//! from the models, include files and picotls the project's venv holds, run against
+//! the project's real quinn endpoint.
+//!
+//! Needs `scripts/install-python-packages` (ivyc, panther-net and picotls in the repo's
+//! .venv) and `scripts/install-system-packages` (g++, libz3-dev; libssl-dev). Takes
+//! about 75 s: one compile (about 45 s) and three runs.
+
+use std::fs;
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use panther_interop_endpoint::test_support::Fixture;
+use serde_json::Value;
+
+/// The repository's root.
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(5)
+        .expect("the runner is five folders deep")
+        .to_path_buf()
+}
+
+/// What scripts/install-python-packages lays out for QUIC tests, and ivyc.
+fn installed(name: &str) -> PathBuf {
+    let path = repo_root().join(".venv").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/install-python-packages",
+        path.display()
+    );
+    path
+}
+
+/// The quinn endpoint: built beside the runner by `cargo build --workspace`, or built
+/// here into a folder of its own (the test's own build holds the usual one).
+fn quinn_endpoint() -> &'static Path {
+    static PROGRAM: OnceLock<PathBuf> = OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let built = Path::new(env!("CARGO_BIN_EXE_panther-ivy"))
+            .parent()
+            .expect("the runner is in a folder")
+            .to_path_buf();
+        let beside = built.join("quinn-endpoint");
+        if beside.exists() {
+            return beside;
+        }
+        let target = built.join("ivy-test-endpoint");
+        let manifest = repo_root().join("plugins/services/iut/quic/quinn/endpoint/Cargo.toml");
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target)
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the quinn endpoint failed");
+        target.join("debug/quinn-endpoint")
+    })
+}
+
+/// The runner's command for QUIC test `test` against `server` from the tester's port
+/// `port`, with its cache in `cache`, artifacts in `artifacts` and `extra` arguments.
+fn runner(
+    test: &str,
+    server: &str,
+    port: u16,
+    cache: &Path,
+    artifacts: &Path,
+    extra: &[&str],
+) -> Command {
+    let share = Path::new("share/panther-ivy");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_panther-ivy"));
+    command
+        .args(["--protocol", "quic", "--test", test, "--iut", server])
+        .arg("--spec-dir")
+        .arg(installed(&share.join("quic").display().to_string()))
+        .arg("--include-dir")
+        .arg(installed(&share.join("include").display().to_string()))
+        .arg("--picotls-dir")
+        .arg(installed(&share.join("picotls").display().to_string()))
+        .arg("--ivyc")
+        .arg(installed("bin/ivyc"))
+        .arg("--cache-dir")
+        .arg(cache)
+        .arg("--artifacts")
+        .arg(artifacts)
+        .args(["--tester-host", "127.0.0.1", "--tester-port"])
+        .arg(port.to_string())
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// The verdict the runner wrote in `artifacts`.
+fn verdict(artifacts: &Path) -> Value {
+    let text = fs::read_to_string(artifacts.join("verdict.json")).expect("a verdict");
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The end of a finished command's outputs, for assertion messages (a QUIC tester
+/// writes hundreds of kilobytes).
+fn printed(output: &Output) -> String {
+    let tail = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let lines: Vec<_> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    };
+    format!("{}\n{}", tail(&output.stdout), tail(&output.stderr))
+}
+
+/// A UDP port of 127.0.0.1 free a moment ago, with the next one free too (the tester
+/// binds both).
+fn free_udp_port_pair() -> u16 {
+    loop {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = socket.local_addr().unwrap().port();
+        if port < u16::MAX && UdpSocket::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// A quinn server of 127.0.0.1 serving `index.html`, the file the tester asks for.
+fn quinn_server() -> (Fixture, impl Drop, String) {
+    let fixture = Fixture::default();
+    fixture.serve_file("index.html", 1000, 1);
+    let (server, address) = fixture.start_server(quinn_endpoint(), "transfer");
+    (fixture, server, address)
+}
+
+#[test]
+fn the_stream_test_completes_against_quinn_compiled_once_and_stops_at_its_time_limit() {
+    let (_fixture, _server, address) = quinn_server();
+    let cache = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+
+    // Each run gives the long-lived server fresh connection ids: a server still
+    // holding an earlier run's connection would route the new one to it.
+    for (seed, cached) in [("1", false), ("2", true)] {
+        let artifacts = out.path().join(seed);
+        let client_cid = format!("the_cid={}", 100 + seed.parse::<u32>().unwrap());
+        let server_cid = format!("server_cid={}", 200 + seed.parse::<u32>().unwrap());
+        let extra = [
+            "--seed",
+            seed,
+            "--iterations",
+            "100",
+            "--time-limit",
+            "120",
+            "--param",
+            &client_cid,
+            "--param",
+            &server_cid,
+        ];
+        let port = free_udp_port_pair();
+        let output = runner(
+            "quic_server_test_stream",
+            &address,
+            port,
+            cache.path(),
+            &artifacts,
+            &extra,
+        )
+        .output()
+        .unwrap();
+        let verdict = verdict(&artifacts);
+        eprintln!(
+            "seed {seed}: {} in {:.1} s, compiled in {:.1} s",
+            verdict["kind"], verdict["seconds"], verdict["compile_seconds"]
+        );
+        assert_eq!(verdict["kind"], "test_completed", "{}", printed(&output));
+        assert_eq!(output.status.code(), Some(0), "{}", printed(&output));
+        assert_eq!(verdict["cached"], cached, "{verdict:#}");
+        assert_eq!(verdict["iterations"], 100);
+        let events = &verdict["events"];
+        assert!(events["recv_packet"].as_u64().unwrap() > 5, "{verdict:#}");
+        assert!(
+            events["frame.stream.handle"].as_u64().unwrap() > 0,
+            "the tester sent its request: {verdict:#}"
+        );
+        let keys = fs::read_to_string(artifacts.join("keys.log")).unwrap();
+        assert!(keys.contains("CLIENT_TRAFFIC_SECRET_0 "), "{keys}");
+        assert!(artifacts.join("compile.log").is_file());
+    }
+    let entries: Vec<_> = fs::read_dir(cache.path()).unwrap().collect();
+    assert_eq!(entries.len(), 1, "one entry and no leftover");
+
+    // More iterations than the exchange has actions for: the tester never completes,
+    // and the runner stops it at its time limit.
+    let artifacts = out.path().join("stalled");
+    let output = runner(
+        "quic_server_test_stream",
+        &address,
+        free_udp_port_pair(),
+        cache.path(),
+        &artifacts,
+        &[
+            "--seed",
+            "3",
+            "--iterations",
+            "1000",
+            "--time-limit",
+            "8",
+            "--param",
+            "the_cid=103",
+            "--param",
+            "server_cid=203",
+        ],
+    )
+    .output()
+    .unwrap();
+    let verdict = verdict(&artifacts);
+    assert_eq!(verdict["kind"], "unknown", "{}", printed(&output));
+    assert_eq!(verdict["message"], "no verdict within 8 s");
+    assert_eq!(verdict["signal"], 15);
+    assert_eq!(output.status.code(), Some(128 + 15));
+}
+
+#[test]
+fn a_test_the_models_do_not_have_is_named_without_compiling() {
+    let cache = tempfile::tempdir().unwrap();
+    let artifacts = tempfile::tempdir().unwrap();
+    let output = runner(
+        "quic_server_test_nothing",
+        "127.0.0.1:9",
+        free_udp_port_pair(),
+        cache.path(),
+        artifacts.path(),
+        &[],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", printed(&output));
+    let verdict = verdict(artifacts.path());
+    assert_eq!(verdict["kind"], "unknown");
+    let message = verdict["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("PANTHER's QUIC models ")
+            && message.ends_with(" have no quic_server_test_nothing.ivy"),
+        "{message}"
+    );
+    assert_eq!(fs::read_dir(cache.path()).unwrap().count(), 0);
+}
