@@ -174,3 +174,62 @@ fn a_specification_that_does_not_compile_gives_a_compile_failure_with_the_messag
         "compile_failed"
     );
 }
+
+#[test]
+fn panthers_quic_stream_server_test_passes_against_quinn() {
+    let sandbox = sandbox();
+    let text = r#"[experiment]
+name = "ivy quic"
+
+[[tests]]
+name = "quinn under the QUIC stream test"
+timeout = "300s"
+test_case = "handshake"
+
+[tests.services.server]
+implementation = "quinn"
+role = "server"
+
+[tests.services.tester]
+implementation = "ivy"
+role = "client"
+protocol = "quic"
+target = "server"
+config = { request_path = "/handshake-1.bin" }
+"#;
+    let run = sandbox.run_experiment(text, &[]);
+    assert_eq!(run.code(), Some(0), "{}", run.printed());
+    let test = run.test("quinn under the QUIC stream test");
+    assert_eq!(test["status"], "passed", "{test:#}");
+    let verdict = verdict_file(run.directory(), &test);
+    assert_eq!(verdict["kind"], "test_completed", "{verdict:#}");
+    assert_eq!(verdict["test"], "quic_server_test_stream", "{verdict:#}");
+}
+
+#[test]
+fn a_quic_client_test_is_refused_before_anything_runs_with_why() {
+    let sandbox = sandbox();
+    let text = r#"[experiment]
+name = "ivy quic client"
+
+[[tests]]
+name = "quinn client"
+test_case = "handshake"
+
+[tests.services.tester]
+implementation = "ivy"
+role = "server"
+protocol = "quic"
+
+[tests.services.client]
+implementation = "quinn"
+role = "client"
+target = "tester"
+"#;
+    let file = sandbox.experiment(text);
+    let output = sandbox.run(&["run", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = support::stderr(&output);
+    assert!(error.contains("picotls"), "{error}");
+    assert_eq!(error.lines().count(), 1, "{error}");
+}
