@@ -4,10 +4,7 @@
 
 mod support;
 
-use std::path::Path;
-
-use serde_json::Value;
-use support::{Sandbox, add_workspace_plugins, repo_root};
+use support::{Sandbox, add_workspace_plugins, artifact_json, repo_root};
 
 fn sandbox() -> Sandbox {
     assert!(
@@ -46,26 +43,6 @@ fn experiment(tests: &[String]) -> String {
     format!("[experiment]\nname = \"ivy\"\n{}", tests.concat())
 }
 
-fn tester(test: &Value) -> &Value {
-    test["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "tester")
-        .unwrap()
-}
-
-/// The tester's verdict.json of a test.
-fn verdict_file(run_directory: &Path, test: &Value) -> Value {
-    let artifacts = tester(test)["artifacts"].as_array().unwrap();
-    let path = artifacts
-        .iter()
-        .map(|a| a["path"].as_str().unwrap())
-        .find(|p| p.ends_with("verdict.json"))
-        .expect("the tester names its verdict.json");
-    serde_json::from_slice(&std::fs::read(run_directory.join(path)).unwrap()).unwrap()
-}
-
 #[test]
 fn the_server_test_passes_a_functional_server_and_finds_a_failing_one_non_compliant() {
     let sandbox = sandbox();
@@ -88,10 +65,10 @@ fn the_server_test_passes_a_functional_server_and_finds_a_failing_one_non_compli
         reason.starts_with("tester: non-compliant: minip.ivy:"),
         "{reason}"
     );
-    let verdict = verdict_file(run.directory(), &fail);
+    let verdict = artifact_json(run.directory(), &fail, "tester", "verdict.json");
     assert_eq!(verdict["kind"], "assumption_failed", "{verdict:#}");
     // The first test compiled the tester, the second took it from the cache.
-    let first = verdict_file(run.directory(), &functional);
+    let first = artifact_json(run.directory(), &functional, "tester", "verdict.json");
     assert_eq!(first["cached"], false, "{first:#}");
     assert_eq!(verdict["cached"], true, "{verdict:#}");
     let log = run
@@ -105,6 +82,8 @@ fn the_server_test_passes_a_functional_server_and_finds_a_failing_one_non_compli
     );
 }
 
+/// The tester must answer within `timeout_ms - margin_ms`: generous timings keep a
+/// machine busy with other tests from making it late.
 #[test]
 fn the_client_test_passes_a_functional_client() {
     let sandbox = sandbox();
@@ -118,12 +97,13 @@ timeout = "60s"
 [tests.services.tester]
 implementation = "ivy"
 role = "server"
+config = { timeout_ms = 2000, quiet_ms = 2500 }
 
 [tests.services.client]
 implementation = "ping_pong"
 role = "client"
 target = "tester"
-config = { pings = 20 }
+config = { pings = 20, timeout_ms = 2000 }
 "#;
     let run = sandbox.run_experiment(text, &[]);
     assert_eq!(run.code(), Some(0), "{}", run.printed());
@@ -170,66 +150,7 @@ fn a_specification_that_does_not_compile_gives_a_compile_failure_with_the_messag
     );
     assert!(reason.contains("minip.ivy"), "{reason}");
     assert_eq!(
-        verdict_file(run.directory(), &test)["kind"],
+        artifact_json(run.directory(), &test, "tester", "verdict.json")["kind"],
         "compile_failed"
     );
-}
-
-#[test]
-fn panthers_quic_stream_server_test_passes_against_quinn() {
-    let sandbox = sandbox();
-    let text = r#"[experiment]
-name = "ivy quic"
-
-[[tests]]
-name = "quinn under the QUIC stream test"
-timeout = "300s"
-test_case = "handshake"
-
-[tests.services.server]
-implementation = "quinn"
-role = "server"
-
-[tests.services.tester]
-implementation = "ivy"
-role = "client"
-protocol = "quic"
-target = "server"
-config = { request_path = "/handshake-1.bin" }
-"#;
-    let run = sandbox.run_experiment(text, &[]);
-    assert_eq!(run.code(), Some(0), "{}", run.printed());
-    let test = run.test("quinn under the QUIC stream test");
-    assert_eq!(test["status"], "passed", "{test:#}");
-    let verdict = verdict_file(run.directory(), &test);
-    assert_eq!(verdict["kind"], "test_completed", "{verdict:#}");
-    assert_eq!(verdict["test"], "quic_server_test_stream", "{verdict:#}");
-}
-
-#[test]
-fn a_quic_client_test_is_refused_before_anything_runs_with_why() {
-    let sandbox = sandbox();
-    let text = r#"[experiment]
-name = "ivy quic client"
-
-[[tests]]
-name = "quinn client"
-test_case = "handshake"
-
-[tests.services.tester]
-implementation = "ivy"
-role = "server"
-protocol = "quic"
-
-[tests.services.client]
-implementation = "quinn"
-role = "client"
-target = "tester"
-"#;
-    let file = sandbox.experiment(text);
-    let output = sandbox.run(&["run", file.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2));
-    let error = support::stderr(&output);
-    assert!(error.contains("picotls"), "{error}");
-    assert_eq!(error.lines().count(), 1, "{error}");
 }

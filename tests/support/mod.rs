@@ -170,6 +170,30 @@ config = {client}
     )
 }
 
+/// The JSON file a service of a test lists among its artifacts under a name ending in
+/// `file_name` (a tester's verdict.json).
+pub fn artifact_json(
+    run_directory: &Path,
+    test: &serde_json::Value,
+    service: &str,
+    file_name: &str,
+) -> serde_json::Value {
+    let found = test["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == service)
+        .unwrap_or_else(|| panic!("no service '{service}' in {test:#}"));
+    let path = found["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["path"].as_str().unwrap())
+        .find(|p| p.ends_with(file_name))
+        .unwrap_or_else(|| panic!("'{service}' lists no {file_name}: {found:#}"));
+    serde_json::from_slice(&std::fs::read(run_directory.join(path)).unwrap()).unwrap()
+}
+
 /// The text a command printed on standard output.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
