@@ -284,7 +284,8 @@ fn cargo() -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
         .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_TARGET_DIR");
+        .env_remove("CARGO_TARGET_DIR")
+        .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
     command
 }
 
@@ -423,7 +424,7 @@ fn build_foreign_target(root: &Path, target: &Path) -> PathBuf {
     let object = target.join("foreign-target.o");
     let library = target.join("libforeign_target.so");
     let missing = "binutils-aarch64-linux-gnu is needed to build a foreign-target fixture: \
-                   run scripts/setup (or apt-get install binutils-aarch64-linux-gnu)";
+                   run scripts/install-system-packages (or apt-get install binutils-aarch64-linux-gnu)";
     let status = Command::new("aarch64-linux-gnu-as")
         .arg(root.join("tests/fixtures/foreign-target/plugin.s"))
         .arg("-o")
