@@ -10,16 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use serde_json::Value;
+use support::{installed, repo_root, verdict};
 
-/// The repository's root.
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(5)
-        .expect("the runner is five folders deep")
-        .to_path_buf()
-}
+mod support;
 
 /// The shipped minip specification.
 fn spec_dir() -> PathBuf {
@@ -28,39 +21,17 @@ fn spec_dir() -> PathBuf {
 
 /// The project's Ivy compiler.
 fn ivyc() -> PathBuf {
-    let ivyc = repo_root().join(".venv/bin/ivyc");
-    assert!(
-        ivyc.exists(),
-        "{} is missing: run scripts/install-python-packages",
-        ivyc.display()
-    );
-    ivyc
+    installed("bin/ivyc")
 }
 
-/// The ping-pong endpoint: built beside the runner by `cargo build --workspace`, or
-/// built here into a folder of its own (the test's own build holds the usual one).
+/// The ping-pong endpoint.
 fn ping_pong() -> &'static Path {
     static PROGRAM: OnceLock<PathBuf> = OnceLock::new();
     PROGRAM.get_or_init(|| {
-        let built = Path::new(env!("CARGO_BIN_EXE_panther-ivy"))
-            .parent()
-            .expect("the runner is in a folder")
-            .to_path_buf();
-        let beside = built.join("ping-pong");
-        if beside.exists() {
-            return beside;
-        }
-        let target = built.join("ivy-test-endpoint");
-        let manifest = repo_root().join("plugins/services/iut/minip/ping_pong/endpoint/Cargo.toml");
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--manifest-path"])
-            .arg(&manifest)
-            .arg("--target-dir")
-            .arg(&target)
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the ping-pong endpoint failed");
-        target.join("debug/ping-pong")
+        support::workspace_program(
+            "ping-pong",
+            "plugins/services/iut/minip/ping_pong/endpoint/Cargo.toml",
+        )
     })
 }
 
@@ -143,12 +114,6 @@ fn runner(spec: &Path, test: &str, cache: &Path, artifacts: &Path, extra: &[&str
         .arg(artifacts)
         .args(extra);
     command
-}
-
-/// The verdict the runner wrote in `artifacts`.
-fn verdict(artifacts: &Path) -> Value {
-    let text = fs::read_to_string(artifacts.join("verdict.json")).expect("a verdict");
-    serde_json::from_str(&text).unwrap()
 }
 
 /// Both outputs of a finished command, for assertion messages.

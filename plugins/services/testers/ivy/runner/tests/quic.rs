@@ -13,52 +13,18 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use panther_interop_endpoint::test_support::Fixture;
-use serde_json::Value;
+use support::{installed, verdict};
 
-/// The repository's root.
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(5)
-        .expect("the runner is five folders deep")
-        .to_path_buf()
-}
+mod support;
 
-/// What scripts/install-python-packages lays out for QUIC tests, and ivyc.
-fn installed(name: &str) -> PathBuf {
-    let path = repo_root().join(".venv").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run scripts/install-python-packages",
-        path.display()
-    );
-    path
-}
-
-/// The quinn endpoint: built beside the runner by `cargo build --workspace`, or built
-/// here into a folder of its own (the test's own build holds the usual one).
+/// The quinn endpoint.
 fn quinn_endpoint() -> &'static Path {
     static PROGRAM: OnceLock<PathBuf> = OnceLock::new();
     PROGRAM.get_or_init(|| {
-        let built = Path::new(env!("CARGO_BIN_EXE_panther-ivy"))
-            .parent()
-            .expect("the runner is in a folder")
-            .to_path_buf();
-        let beside = built.join("quinn-endpoint");
-        if beside.exists() {
-            return beside;
-        }
-        let target = built.join("ivy-test-endpoint");
-        let manifest = repo_root().join("plugins/services/iut/quic/quinn/endpoint/Cargo.toml");
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--manifest-path"])
-            .arg(&manifest)
-            .arg("--target-dir")
-            .arg(&target)
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the quinn endpoint failed");
-        target.join("debug/quinn-endpoint")
+        support::workspace_program(
+            "quinn-endpoint",
+            "plugins/services/iut/quic/quinn/endpoint/Cargo.toml",
+        )
     })
 }
 
@@ -94,12 +60,6 @@ fn runner(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command
-}
-
-/// The verdict the runner wrote in `artifacts`.
-fn verdict(artifacts: &Path) -> Value {
-    let text = fs::read_to_string(artifacts.join("verdict.json")).expect("a verdict");
-    serde_json::from_str(&text).unwrap()
 }
 
 /// The end of a finished command's outputs, for assertion messages (a QUIC tester
