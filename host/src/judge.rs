@@ -270,16 +270,14 @@ fn test_verdict(
     });
     // The deciding services (clients, testers) speak first: a tester's verdict is the
     // test's reason.
-    let decides = |s: &ServiceResult| {
-        plan.services
-            .iter()
-            .any(|launch| launch.name == s.name && launch.plan.decides)
-    };
+    let deciding = plan.deciding();
     let first = |status: VerdictStatus| {
-        let deciding = services.iter().filter(|s| decides(s));
-        let others = services.iter().filter(|s| !decides(s));
+        let others = (0..services.len()).filter(|i| deciding.binary_search(i).is_err());
         deciding
+            .iter()
+            .copied()
             .chain(others)
+            .filter_map(|i| services.get(i))
             .find(|s| s.verdict.status == status)
             .map(|s| format!("{}: {}", s.name, s.verdict.reason))
     };

@@ -1,6 +1,7 @@
 //! `panther-host`: runs network-protocol experiments whose services and environments
 //! are shared-library plugins.
 
+mod child_output;
 pub mod cli;
 pub mod commands;
 pub mod components;

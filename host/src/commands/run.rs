@@ -94,8 +94,7 @@ fn describe_service(text: &mut String, position: usize, service: &ServiceLaunch)
     for wrapping in &service.wrappings {
         let _ = writeln!(text, "     wrapped by {}", wrapping.plugin);
     }
-    let wrapped = service.wrappings.iter().flat_map(|w| &w.wrapped.analyses);
-    for analysis in service.plan.analyses.iter().chain(wrapped) {
+    for analysis in service.analyses() {
         let _ = writeln!(
             text,
             "     afterwards: {} > {}",
@@ -130,8 +129,7 @@ fn plan_text(plan: &RunPlan) -> String {
         if let Some(why) = &test.not_run {
             let _ = writeln!(text, "  not run ({}): {}", why.status.as_str(), why.reason);
         }
-        let launcher_files = test.launcher.iter().flat_map(|l| &l.files);
-        for file in test.deployment.files.iter().chain(launcher_files) {
+        for file in test.files() {
             let _ = writeln!(text, "  writes {}", file.path.display());
         }
         for probe in &test.deployment.skip_unless {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, Companion, Deployment, Launcher, Readiness, Role, ServicePlan,
-    ServiceRequest, WrappedCommand,
+    Analysis, ArtifactSpec, CommandSpec, Companion, Deployment, FileSpec, Launcher, Readiness,
+    Role, ServicePlan, ServiceRequest, WrappedCommand,
 };
 use serde::Serialize;
 
@@ -59,8 +59,8 @@ pub struct TestPlan {
 }
 
 impl TestPlan {
-    /// The indexes of the services whose end ends the test: those whose plan decides,
-    /// or every service when none does.
+    /// The indexes of the services whose end ends the test, in start order: those whose
+    /// plan decides, or every service when none does.
     pub fn deciding(&self) -> Vec<usize> {
         let marked: Vec<usize> = (0..self.services.len())
             .filter(|&i| self.services[i].plan.decides)
@@ -70,6 +70,13 @@ impl TestPlan {
         } else {
             marked
         }
+    }
+
+    /// Every file written before the test starts: the network environment's, then its
+    /// launcher's.
+    pub fn files(&self) -> impl Iterator<Item = &FileSpec> {
+        let launcher_files = self.launcher.iter().flat_map(|l| &l.files);
+        self.deployment.files.iter().chain(launcher_files)
     }
 }
 
@@ -161,6 +168,15 @@ impl ServiceLaunch {
             .iter()
             .chain(self.wrappings.iter().flat_map(|w| &w.wrapped.artifacts))
             .chain(&self.network_artifacts)
+    }
+
+    /// Every command run on its output after the test: its plan's, then its execution
+    /// environments'.
+    pub fn analyses(&self) -> impl Iterator<Item = &Analysis> {
+        self.plan
+            .analyses
+            .iter()
+            .chain(self.wrappings.iter().flat_map(|w| &w.wrapped.analyses))
     }
 }
 

@@ -6,17 +6,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use panther_plugin_api::model::{
-    CommandSpec, Companion, Deployment, Launch, LaunchRequest, NetworkRequest, NetworkService,
-    PeerInfo, PlannedService, ServiceAddress, ServiceRequest, TlsFiles, WrapRequest,
+    CommandSpec, Companion, Deployment, Launch, LaunchRequest, Launcher, NetworkRequest,
+    NetworkService, PeerInfo, PlannedService, ServiceAddress, ServiceRequest, TlsFiles,
+    WrapRequest,
 };
 
 use super::failure::PlanFailure;
 use super::model::{RunPlan, ServiceLaunch, TestPlan, Wrapping};
 use super::ports::PortAllocator;
 use super::preflight::not_run;
-use crate::components::Components;
+use crate::components::{Components, Loaded};
 use crate::error::InputError;
 use crate::experiment::{ServiceDefinition, SourceFile, TestDefinition};
+use crate::registry::{CallError, NetworkEnvironmentHandle};
 
 /// A short name made of letters, digits and dashes, for directories.
 pub fn slug(text: &str) -> String {
@@ -85,7 +87,12 @@ struct Context<'a> {
 impl Context<'_> {
     fn plan(&self, iteration: u32) -> Result<TestPlan, PlanFailure> {
         let order = start_order(&self.test.services)?;
-        let deployment = self.deploy(&order)?;
+        let network = &self.test.network;
+        let environment = self
+            .components
+            .network(&network.plugin)
+            .ok_or_else(|| format!("network environment '{}' is not loaded", network.plugin))?;
+        let deployment = self.deploy(environment, &order)?;
         let mut addresses = BTreeMap::new();
         for service in &order {
             let launch = deployment.launches.get(&service.name).ok_or_else(|| {
@@ -101,7 +108,7 @@ impl Context<'_> {
             let launch = &deployment.launches[&service.name];
             services.push(self.launch(service, &addresses, launch)?);
         }
-        let launcher = self.launcher(&services)?;
+        let launcher = self.launcher(environment, &services)?;
         Ok(TestPlan {
             name: self.test.name.clone(),
             iteration,
@@ -119,12 +126,11 @@ impl Context<'_> {
     }
 
     /// The network environment's deployment of the services, in start order.
-    fn deploy(&self, order: &[ServiceDefinition]) -> Result<Deployment, PlanFailure> {
-        let network = &self.test.network;
-        let environment = self
-            .components
-            .network(&network.plugin)
-            .ok_or_else(|| format!("network environment '{}' is not loaded", network.plugin))?;
+    fn deploy(
+        &self,
+        environment: &Loaded<NetworkEnvironmentHandle>,
+        order: &[ServiceDefinition],
+    ) -> Result<Deployment, PlanFailure> {
         let mut slots = Vec::new();
         for service in order {
             let port = self
@@ -135,34 +141,28 @@ impl Context<'_> {
                 name: service.name.clone(),
                 role: service.role,
                 port,
-                artifacts_dir: self.directory.join(slug(&service.name)).join("artifacts"),
+                artifacts_dir: self.artifacts_dir(&service.name),
             });
         }
         let request = NetworkRequest {
             instance: self.instance.clone(),
             services: slots,
-            config: network.config.clone(),
+            config: self.test.network.config.clone(),
             directory: self.directory.clone(),
             plugin_dir: environment.directory.clone(),
         };
-        environment.handle.deploy(&request).map_err(|e| {
-            PlanFailure::from_plugin(
-                &e,
-                &network.pointer,
-                &format!("network '{}'", network.plugin),
-            )
-        })
+        environment
+            .handle
+            .deploy(&request)
+            .map_err(|e| self.network_failure(&e))
     }
 
     /// The network environment's launcher for the planned services, if it has one.
     fn launcher(
         &self,
+        environment: &Loaded<NetworkEnvironmentHandle>,
         services: &[ServiceLaunch],
-    ) -> Result<Option<panther_plugin_api::model::Launcher>, PlanFailure> {
-        let network = &self.test.network;
-        let Some(environment) = self.components.network(&network.plugin) else {
-            return Ok(None);
-        };
+    ) -> Result<Option<Launcher>, PlanFailure> {
         let planned = services
             .iter()
             .map(|service| PlannedService {
@@ -181,19 +181,36 @@ impl Context<'_> {
             .collect();
         let request = LaunchRequest {
             instance: self.instance.clone(),
-            config: network.config.clone(),
+            config: self.test.network.config.clone(),
             directory: self.directory.clone(),
             timeout_ms: u64::try_from(self.test.timeout.as_millis()).unwrap_or(u64::MAX),
             services: planned,
             plugin_dir: environment.directory.clone(),
         };
-        environment.handle.launch(&request).map_err(|e| {
-            PlanFailure::from_plugin(
-                &e,
-                &network.pointer,
-                &format!("network '{}'", network.plugin),
-            )
-        })
+        environment
+            .handle
+            .launch(&request)
+            .map_err(|e| self.network_failure(&e))
+    }
+
+    /// A network environment's error, placed at its settings when it names a key.
+    fn network_failure(&self, error: &CallError) -> PlanFailure {
+        let network = &self.test.network;
+        PlanFailure::from_plugin(
+            error,
+            &network.pointer,
+            &format!("network '{}'", network.plugin),
+        )
+    }
+
+    /// Where a service's outputs go.
+    fn service_dir(&self, name: &str) -> PathBuf {
+        self.directory.join(slug(name))
+    }
+
+    /// Where the files a service produces go, inside its output directory.
+    fn artifacts_dir(&self, name: &str) -> PathBuf {
+        self.service_dir(name).join("artifacts")
     }
 
     fn launch(
@@ -206,8 +223,8 @@ impl Context<'_> {
             .components
             .service(&service.implementation)
             .ok_or_else(|| format!("service manager '{}' is not loaded", service.implementation))?;
-        let output_dir = self.directory.join(slug(&service.name));
-        let artifacts_dir = output_dir.join("artifacts");
+        let output_dir = self.service_dir(&service.name);
+        let artifacts_dir = self.artifacts_dir(&service.name);
         let peers = self
             .test
             .services
@@ -220,7 +237,7 @@ impl Context<'_> {
                         role: other.role,
                         implementation: other.implementation.clone(),
                         address: addresses[&other.name].clone(),
-                        output_dir: self.directory.join(slug(&other.name)),
+                        output_dir: self.service_dir(&other.name),
                     },
                 )
             })

@@ -2,14 +2,17 @@
 //! tests, with why. Each distinct probe runs once per run.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
 use panther_plugin_api::model::Probe;
 use wait_timeout::ChildExt;
 
 use super::model::{NotRun, NotRunStatus, RunPlan};
+use crate::child_output::{last_line, read_in_background};
 use crate::run::shown;
 
 /// How long a probe may take before it counts as failed.
@@ -37,7 +40,8 @@ pub fn skip_failed_probes(plan: &mut RunPlan) {
     }
 }
 
-/// Runs one probe; why it failed, in one line.
+/// Runs one probe, in a process group of its own so that a timeout kills whatever it
+/// started; why it failed, in one line.
 fn run(probe: &Probe) -> Result<(), String> {
     let command = &probe.command;
     let mut process = Command::new(&command.program);
@@ -46,7 +50,8 @@ fn run(probe: &Probe) -> Result<(), String> {
         .envs(&command.env)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        .process_group(0);
     if let Some(cwd) = &command.cwd {
         process.current_dir(cwd);
     }
@@ -54,10 +59,14 @@ fn run(probe: &Probe) -> Result<(), String> {
     let mut child = process
         .spawn()
         .map_err(|e| format!("`{line}` cannot start: {e}"))?;
+    // Read as it comes, so that a probe saying much is not stopped by a full pipe.
+    let errors = read_in_background(child.stderr.take());
     let status = match child.wait_timeout(PROBE_LIMIT) {
         Ok(Some(status)) => status,
         Ok(None) => {
-            let _ = child.kill();
+            if let Ok(group) = i32::try_from(child.id()) {
+                let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+            }
             let _ = child.wait();
             return Err(format!(
                 "`{line}` did not answer within {} s",
@@ -69,14 +78,7 @@ fn run(probe: &Probe) -> Result<(), String> {
     if status.success() {
         return Ok(());
     }
-    let mut errors = String::new();
-    if let Some(mut stderr) = child.stderr.take() {
-        let _ = stderr.read_to_string(&mut errors);
-    }
-    let said = errors
-        .lines()
-        .map(str::trim)
-        .rfind(|l| !l.is_empty())
+    let said = last_line(&errors.join().unwrap_or_default())
         .map(|l| format!(": {l}"))
         .unwrap_or_default();
     Err(format!("`{line}` failed ({status}){said}"))
@@ -111,5 +113,25 @@ mod tests {
         assert!(failure.ends_with(": no engine here"), "{failure}");
         let missing = run(&probe("no-such-program-here", &[])).unwrap_err();
         assert!(missing.contains("cannot start"), "{missing}");
+    }
+
+    #[test]
+    fn a_probe_saying_much_on_stderr_is_reported_without_waiting_for_the_limit() {
+        let started = std::time::Instant::now();
+        let failure = run(&probe(
+            "sh",
+            &[
+                "-c",
+                "yes noise | head -n 35000 >&2; echo 'no engine here' >&2; exit 3",
+            ],
+        ))
+        .unwrap_err();
+        assert!(
+            started.elapsed() < PROBE_LIMIT / 4,
+            "took {:?}",
+            started.elapsed()
+        );
+        assert!(failure.contains("failed"), "{failure}");
+        assert!(failure.ends_with(": no engine here"), "{failure}");
     }
 }

@@ -13,6 +13,8 @@ use panther_plugin_api::model::{
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::loader::api_release;
+
 /// Why a call into a plugin gave no answer.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
@@ -86,13 +88,9 @@ pub struct NetworkEnvironmentHandle {
 impl NetworkEnvironmentHandle {
     /// The environment made by a plugin built against plugin-api `api_version`.
     pub fn new(object: NetworkEnvironmentBox, api_version: &str) -> Self {
-        let mut numbers = api_version
-            .split('.')
-            .map(|n| n.parse::<u64>().unwrap_or(0));
-        let release = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
         Self {
             object,
-            answers_launch: release >= LAUNCH_SINCE,
+            answers_launch: api_release(api_version).is_some_and(|r| r >= LAUNCH_SINCE),
         }
     }
 

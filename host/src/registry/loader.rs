@@ -97,19 +97,31 @@ impl LoadedPlugin {
     }
 }
 
-/// The major version of the plugin API this host speaks.
-fn api_major(version: &str) -> Option<&str> {
-    version.split('.').next().filter(|major| !major.is_empty())
+/// The release (major, minor) of a plugin-API version: "1.2.0" is (1, 2). A minor
+/// number that is missing or not a number counts as 0; `None` when the major number
+/// is not a number.
+pub(super) fn api_release(version: &str) -> Option<(u64, u64)> {
+    let mut numbers = version.split('.');
+    let major = numbers.next()?.parse().ok()?;
+    let minor = numbers.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    Some((major, minor))
+}
+
+/// The major number of a plugin-API version; plugins are loaded when theirs is this
+/// host's.
+fn api_major(version: &str) -> Option<u64> {
+    api_release(version).map(|(major, _)| major)
 }
 
 fn check_api_version(header: &LibHeader) -> Result<(), Refusal> {
     let theirs = header.version_strings().version.as_str();
-    if api_major(theirs) != api_major(API_VERSION) {
+    let ours = api_major(API_VERSION);
+    if api_major(theirs) != ours {
+        let major = ours.map_or_else(|| API_VERSION.to_owned(), |major| major.to_string());
         return Err(Refusal::new(format!(
             "built against panther-plugin-api {theirs}, but this host speaks \
              panther-plugin-api {API_VERSION}: rebuild the plugin against \
-             panther-plugin-api {}.x",
-            api_major(API_VERSION).unwrap_or(API_VERSION)
+             panther-plugin-api {major}.x"
         )));
     }
     Ok(())
@@ -169,10 +181,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn majors_compare_as_text_before_the_first_dot() {
-        assert_eq!(api_major("1.0.0"), Some("1"));
-        assert_eq!(api_major("2.3.1"), Some("2"));
+    fn majors_compare_as_numbers_before_the_first_dot() {
+        assert_eq!(api_major("1.0.0"), Some(1));
+        assert_eq!(api_major("2.3.1"), Some(2));
         assert_eq!(api_major(""), None);
+    }
+
+    #[test]
+    fn a_release_is_the_major_and_minor_numbers() {
+        assert_eq!(api_release("1.2.0"), Some((1, 2)));
+        assert_eq!(api_release("1.12.3-rc.1"), Some((1, 12)));
+        assert_eq!(api_release("1"), Some((1, 0)));
+        assert_eq!(api_release("1.x"), Some((1, 0)));
+        assert_eq!(api_release("x.2"), None);
+        assert_eq!(api_release(""), None);
     }
 
     #[test]

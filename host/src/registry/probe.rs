@@ -1,7 +1,6 @@
 //! Examines plugin files in child processes, so that a library that crashes or hangs
 //! while loading takes down only its probe.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread::JoinHandle;
@@ -14,6 +13,7 @@ use wait_timeout::ChildExt;
 use super::exercise::{CallReport, exercise};
 use super::loader::LoadedPlugin;
 use super::{Examination, Refusal};
+use crate::child_output::{last_line, read_in_background};
 
 /// The hidden subcommand the host runs itself with to probe one file.
 pub const PROBE_SUBCOMMAND: &str = "__probe";
@@ -161,26 +161,9 @@ impl RunningProbe {
             _ => ProbeReport::refused(format!(
                 "the probe exited with {status} while loading it: {}",
                 last_line(&stderr)
+                    .as_deref()
+                    .unwrap_or("(nothing on stderr)")
             )),
         }
     }
-}
-
-fn read_in_background(stream: Option<impl Read + Send + 'static>) -> JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        if let Some(mut stream) = stream {
-            let _ = stream.read_to_end(&mut bytes);
-        }
-        bytes
-    })
-}
-
-fn last_line(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .map(str::trim)
-        .rfind(|l| !l.is_empty())
-        .unwrap_or("(nothing on stderr)")
-        .to_owned()
 }

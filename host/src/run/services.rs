@@ -1,9 +1,10 @@
 //! Starting a test's services one by one, each once the one before is ready, and
 //! waiting until the deciding ones end or the deadline.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use panther_plugin_api::model::Companion;
 use tokio::sync::watch;
 
 use super::process::{self, Process, run_to_end};
@@ -30,30 +31,15 @@ pub async fn start_and_wait(
         };
         for companion in &service.companions {
             let directory = &service.request.output_dir;
-            let stdout = directory.join(format!("{}.stdout.log", companion.name));
-            let stderr = directory.join(format!("{}.stderr.log", companion.name));
-            match process::start(&companion.command, &stdout, &stderr) {
-                Ok(process) => companions.push(process),
-                Err(error) => return failed(format!("its {}: {error}", companion.name)),
-            }
-            let Some(started) = companions.last_mut() else {
-                continue;
-            };
-            match wait_until_ready(
-                started,
-                &companion.ready,
-                &stdout,
-                &stderr,
-                deadline,
-                cancel,
-            )
-            .await
-            {
-                Ok(_) => {}
-                Err(NotReady::Failed(reason)) => {
+            match start_companion(companion, directory, deadline, companions, cancel).await {
+                Ok(()) => {}
+                Err(CompanionFailure::Start(error)) => {
+                    return failed(format!("its {}: {error}", companion.name));
+                }
+                Err(CompanionFailure::NotReady { reason, .. }) => {
                     return failed(format!("its {}: {reason}", companion.name));
                 }
-                Err(NotReady::Interrupted) => return Ending::Interrupted,
+                Err(CompanionFailure::Interrupted) => return Ending::Interrupted,
             }
         }
         for command in &service.prepare {
@@ -106,4 +92,51 @@ pub async fn start_and_wait(
         return Ending::TimedOut(still);
     }
     Ending::Completed
+}
+
+/// Why a companion (a service's, or a network's daemon) is not running and ready.
+pub enum CompanionFailure {
+    /// It could not be started.
+    Start(std::io::Error),
+    /// It ended, or the deadline came, before it was ready.
+    NotReady {
+        /// What happened, in words.
+        reason: String,
+        /// Its standard error log.
+        stderr: PathBuf,
+    },
+    /// The run was interrupted.
+    Interrupted,
+}
+
+/// Starts a companion with its output in `directory` (`NAME.stdout.log` and
+/// `NAME.stderr.log`), adds it to `started` for the caller to stop, and waits until it
+/// is ready.
+pub async fn start_companion(
+    companion: &Companion,
+    directory: &Path,
+    deadline: Instant,
+    started: &mut Vec<Process>,
+    cancel: &mut watch::Receiver<bool>,
+) -> Result<(), CompanionFailure> {
+    let stdout = directory.join(format!("{}.stdout.log", companion.name));
+    let stderr = directory.join(format!("{}.stderr.log", companion.name));
+    let process =
+        process::start(&companion.command, &stdout, &stderr).map_err(CompanionFailure::Start)?;
+    let index = started.len();
+    started.push(process);
+    match wait_until_ready(
+        &mut started[index],
+        &companion.ready,
+        &stdout,
+        &stderr,
+        deadline,
+        cancel,
+    )
+    .await
+    {
+        Ok(_) => Ok(()),
+        Err(NotReady::Failed(reason)) => Err(CompanionFailure::NotReady { reason, stderr }),
+        Err(NotReady::Interrupted) => Err(CompanionFailure::Interrupted),
+    }
 }

@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use tokio::sync::watch;
 
-use super::process::{self, Process, run_to_end};
-use super::readiness::{NotReady, wait_until_ready};
+use super::process::{Process, run_to_end};
 use super::remaining;
+use super::services::{CompanionFailure, start_companion};
 use super::tls::Authority;
 use crate::plan::TestPlan;
 
@@ -72,8 +72,7 @@ pub fn write_files(plan: &TestPlan) -> Result<(), String> {
             write_random(&file.path, file.size)?;
         }
     }
-    let launcher_files = plan.launcher.iter().flat_map(|l| &l.files);
-    for file in plan.deployment.files.iter().chain(launcher_files) {
+    for file in plan.files() {
         if let Some(parent) = file.path.parent() {
             make(parent)?;
         }
@@ -102,24 +101,22 @@ pub async fn set_up_network(
         make(&directory)?;
     }
     for daemon in &plan.deployment.daemons {
-        let stdout = directory.join(format!("{}.stdout.log", daemon.name));
-        let stderr = directory.join(format!("{}.stderr.log", daemon.name));
-        let started = process::start(&daemon.command, &stdout, &stderr)
-            .map_err(|e| format!("network daemon {}: {e}", daemon.name))?;
-        daemons.push(started);
-        let Some(started) = daemons.last_mut() else {
-            continue;
-        };
-        match wait_until_ready(started, &daemon.ready, &stdout, &stderr, deadline, cancel).await {
-            Ok(_) => {}
-            Err(NotReady::Failed(reason)) => {
+        match start_companion(daemon, &directory, deadline, daemons, cancel).await {
+            Ok(()) => {}
+            Err(CompanionFailure::Start(e)) => {
+                return Err(SetupError::Failed(format!(
+                    "network daemon {}: {e}",
+                    daemon.name
+                )));
+            }
+            Err(CompanionFailure::NotReady { reason, stderr }) => {
                 return Err(SetupError::Failed(format!(
                     "network daemon {} {reason} (logs: {})",
                     daemon.name,
                     stderr.display()
                 )));
             }
-            Err(NotReady::Interrupted) => return Err(SetupError::Interrupted),
+            Err(CompanionFailure::Interrupted) => return Err(SetupError::Interrupted),
         }
     }
     Ok(())

@@ -212,8 +212,7 @@ async fn run_services(
 /// is logged, and the judge or the environment says what it could not check.
 async fn analyse(plan: &TestPlan, log: &Path) {
     for service in &plan.services {
-        let wrapped = service.wrappings.iter().flat_map(|w| &w.wrapped.analyses);
-        for analysis in service.plan.analyses.iter().chain(wrapped) {
+        for analysis in service.analyses() {
             if let Err(problem) = run_analysis(analysis).await {
                 tracing::warn!(
                     "{}: {}: analysis failed: {problem}",
