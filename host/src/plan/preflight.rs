@@ -16,23 +16,15 @@ fn is_executable(path: &Path) -> bool {
 
 /// Where `program` would be found: as a path, or on the `PATH` the command gets.
 pub fn find_program(command: &CommandSpec) -> Option<PathBuf> {
-    let program = Path::new(&command.program);
-    if command.program.contains('/') {
-        let full = match &command.cwd {
-            Some(cwd) if program.is_relative() => cwd.join(program),
-            _ => program.to_path_buf(),
-        };
-        return is_executable(&full).then_some(full);
+    if !command.program.contains('/') {
+        return command.find_on_path(&command.program);
     }
-    let path = command
-        .env
-        .get("PATH")
-        .cloned()
-        .or_else(|| std::env::var("PATH").ok())
-        .unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| is_executable(candidate))
+    let program = Path::new(&command.program);
+    let full = match &command.cwd {
+        Some(cwd) if program.is_relative() => cwd.join(program),
+        _ => program.to_path_buf(),
+    };
+    is_executable(&full).then_some(full)
 }
 
 /// Why a program is missing, or nothing when it is found.
@@ -244,5 +236,23 @@ mod tests {
             ))
             .is_none()
         );
+    }
+
+    #[test]
+    fn a_name_is_found_on_the_commands_own_path() {
+        let skipped = tempfile::tempdir().unwrap();
+        let holding = tempfile::tempdir().unwrap();
+        let plain = skipped.path().join("tool");
+        std::fs::write(&plain, b"").unwrap();
+        std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let tool = holding.path().join("tool");
+        std::fs::write(&tool, b"").unwrap();
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = std::env::join_paths([skipped.path(), holding.path()]).unwrap();
+        let command = CommandSpec::new("tool", Vec::<String>::new())
+            .with_env("PATH", path.into_string().unwrap());
+        assert_eq!(find_program(&command), Some(tool));
+        let only_plain = command.with_env("PATH", skipped.path().to_str().unwrap());
+        assert_eq!(find_program(&only_plain), None);
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, Requirement, WrapRequest, WrappedCommand,
+    ArtifactSpec, CommandSpec, Requirement, WrapRequest, WrappedCommand, path_argument,
 };
 
 use crate::config::Config;
@@ -39,12 +39,7 @@ const QUIT: &str = "quit $_isvoid($_exitcode) ? ($_isvoid($_exitsignal) ? 128 + 
 /// artifacts directory.
 pub fn wrap(config: &Config, request: &WrapRequest) -> Result<WrappedCommand, PluginError> {
     let log = request.artifacts_dir.join(LOG_NAME);
-    let log_argument = log.to_str().ok_or_else(|| {
-        PluginError::new(format!(
-            "the artifacts directory {} is not UTF-8",
-            request.artifacts_dir.display()
-        ))
-    })?;
+    let log_argument = path_argument(&log)?;
     let settings = [
         format!("set logging file {log_argument}"),
         "set logging overwrite off".to_owned(),
@@ -81,7 +76,7 @@ pub fn wrap(config: &Config, request: &WrapRequest) -> Result<WrappedCommand, Pl
             path: log,
         }],
         requires: vec![Requirement {
-            path: installed_path(&config.program),
+            path: installed_path(&config.program, &request.command),
             what: "gdb".to_owned(),
             how_to_get: HOW_TO_GET.to_owned(),
         }],
@@ -94,12 +89,15 @@ pub fn wrap(config: &Config, request: &WrapRequest) -> Result<WrappedCommand, Pl
     })
 }
 
-/// Where `program` is expected: itself when it is a path, in `/usr/bin` when it is a
-/// bare name (where the gdb package installs it).
-fn installed_path(program: &str) -> PathBuf {
+/// Where `program` is expected: itself when it is a path; a bare name where the `PATH`
+/// gdb starts with (the wrapped command's) finds it, else in `/usr/bin` (where the gdb
+/// package installs it).
+fn installed_path(program: &str, wrapped: &CommandSpec) -> PathBuf {
     if program.contains('/') {
         PathBuf::from(program)
     } else {
-        Path::new("/usr/bin").join(program)
+        wrapped
+            .find_on_path(program)
+            .unwrap_or_else(|| Path::new("/usr/bin").join(program))
     }
 }

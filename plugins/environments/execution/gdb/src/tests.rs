@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use panther_execution_testing::ServiceDir;
-use panther_execution_testing::requests::{exited, wrap_request};
+use panther_execution_testing::requests::{bin_dir, exited, on_path, wrap_request};
 use panther_plugin_api::ExecutionEnvironment;
 use panther_plugin_api::model::{ArtifactSpec, ExitInfo, Finding, Requirement, WrapLayer};
 use serde_json::{Value, json};
@@ -38,7 +38,8 @@ fn findings(log: Option<&str>, config: Value, exit: ExitInfo) -> (ServiceDir, Ve
 
 #[test]
 fn wraps_the_command_in_gdb_with_the_defaults() {
-    let request = wrap_request(Value::Null);
+    let bin = bin_dir(&[]);
+    let request = on_path(wrap_request(Value::Null), bin.path());
     let wrapped = Gdb.wrap(&request).unwrap();
     assert_eq!(wrapped.command.program, "gdb");
     assert_eq!(
@@ -127,6 +128,16 @@ fn wraps_the_command_as_configured() {
     );
     assert!(args[run + 8].starts_with("quit "));
     assert_eq!(wrapped.requires[0].path, Path::new("/opt/gdb/bin/gdb"));
+}
+
+#[test]
+fn requires_gdb_where_the_commands_path_finds_it() {
+    let bin = bin_dir(&["gdb"]);
+    let wrapped = Gdb
+        .wrap(&on_path(wrap_request(Value::Null), bin.path()))
+        .unwrap();
+    assert_eq!(wrapped.command.program, "gdb");
+    assert_eq!(wrapped.requires[0].path, bin.path().join("gdb"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! How a service ended, and why that left no profile, in the words of a finding.
 
+use nix::sys::signal::Signal;
 use panther_plugin_api::model::ExitInfo;
 
 /// When gperftools writes a profile (measured: a program killed by a signal leaves an
@@ -38,48 +39,12 @@ pub fn killed(exit: &ExitInfo) -> bool {
     exit.signal.is_some()
 }
 
-/// A signal as a user reads it: "signal 15 (SIGTERM)".
+/// A signal as a user reads it: "signal 15 (SIGTERM)", or "signal 34" for a number
+/// that names no signal of this system.
 fn signal_name(signal: i32) -> String {
-    const NAMES: [&str; 31] = [
-        "SIGHUP",
-        "SIGINT",
-        "SIGQUIT",
-        "SIGILL",
-        "SIGTRAP",
-        "SIGABRT",
-        "SIGBUS",
-        "SIGFPE",
-        "SIGKILL",
-        "SIGUSR1",
-        "SIGSEGV",
-        "SIGUSR2",
-        "SIGPIPE",
-        "SIGALRM",
-        "SIGTERM",
-        "SIGSTKFLT",
-        "SIGCHLD",
-        "SIGCONT",
-        "SIGSTOP",
-        "SIGTSTP",
-        "SIGTTIN",
-        "SIGTTOU",
-        "SIGURG",
-        "SIGXCPU",
-        "SIGXFSZ",
-        "SIGVTALRM",
-        "SIGPROF",
-        "SIGWINCH",
-        "SIGIO",
-        "SIGPWR",
-        "SIGSYS",
-    ];
-    let name = usize::try_from(signal)
-        .ok()
-        .and_then(|number| number.checked_sub(1))
-        .and_then(|index| NAMES.get(index));
-    match name {
-        Some(name) => format!("signal {signal} ({name})"),
-        None => format!("signal {signal}"),
+    match Signal::try_from(signal) {
+        Ok(known) => format!("signal {signal} ({})", known.as_str()),
+        Err(_) => format!("signal {signal}"),
     }
 }
 
@@ -123,6 +88,9 @@ mod tests {
     fn names_the_usual_signals_only() {
         assert_eq!(signal_name(1), "signal 1 (SIGHUP)");
         assert_eq!(signal_name(9), "signal 9 (SIGKILL)");
+        assert_eq!(signal_name(16), "signal 16 (SIGSTKFLT)");
+        assert_eq!(signal_name(29), "signal 29 (SIGIO)");
+        assert_eq!(signal_name(30), "signal 30 (SIGPWR)");
         assert_eq!(signal_name(31), "signal 31 (SIGSYS)");
         assert_eq!(signal_name(34), "signal 34");
         assert_eq!(signal_name(0), "signal 0");

@@ -3,9 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use panther_plugin_api::PluginError;
-use panther_plugin_api::model::{Analysis, CommandSpec};
+use panther_plugin_api::model::{Analysis, CommandSpec, path_argument};
 
-use crate::preload::path_argument;
 use crate::program::program_file;
 
 /// How many functions a finding names.
@@ -56,6 +55,13 @@ pub struct Entry {
 }
 
 impl TextReport {
+    /// Reads the report google-pprof wrote to `report`; when it made none (no file, or
+    /// no `Total:` line), the file holding its standard error, which says why.
+    pub fn read(report: &Path) -> Result<Self, PathBuf> {
+        let text = std::fs::read(report).unwrap_or_default();
+        Self::parse(&String::from_utf8_lossy(&text)).ok_or_else(|| errors_of(report))
+    }
+
     /// Reads a report; `None` when it holds no `Total:` line (google-pprof failed, or
     /// the profile holds no sample).
     pub fn parse(text: &str) -> Option<Self> {
@@ -202,6 +208,21 @@ Total: 561 B
         assert_eq!(TextReport::parse("cpu.prof: header size >= 2**16\n"), None);
         let empty = TextReport::parse("Total: 0 samples\n").unwrap();
         assert_eq!(empty.top(TOP_FUNCTIONS), "no function");
+    }
+
+    #[test]
+    fn reads_a_report_file_or_names_the_errors_of_pprof() {
+        let directory = tempfile::tempdir().unwrap();
+        let report = directory.path().join("cpu-report.txt");
+        let errors = directory.path().join("cpu-report.err");
+        assert_eq!(TextReport::read(&report), Err(errors.clone()));
+        std::fs::write(&report, "cpu.prof: header size >= 2**16\n").unwrap();
+        assert_eq!(TextReport::read(&report), Err(errors));
+        std::fs::write(&report, CPU_REPORT).unwrap();
+        assert_eq!(
+            TextReport::read(&report),
+            Ok(TextReport::parse(CPU_REPORT).unwrap())
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use panther_plugin_api::PluginError;
-use panther_plugin_api::model::CommandSpec;
+use panther_plugin_api::model::{CommandSpec, path_argument};
 
 /// The program that sets the variables for the profiled program alone.
 pub const ENV_PROGRAM: &str = "/usr/bin/env";
@@ -44,13 +44,6 @@ pub fn preloaded(
         env: command.env.clone(),
         cwd: command.cwd.clone(),
     })
-}
-
-/// A path as one argument of a command, which must be UTF-8.
-pub fn path_argument(path: &Path) -> Result<String, PluginError> {
-    path.to_str()
-        .map(str::to_owned)
-        .ok_or_else(|| PluginError::new(format!("the path {} is not UTF-8", path.display())))
 }
 
 #[cfg(test)]

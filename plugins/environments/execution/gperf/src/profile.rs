@@ -10,18 +10,18 @@ pub enum ProfileFile {
     Missing,
     /// A file with nothing in it: the profiler opened it and never wrote it.
     Empty,
-    /// A profile of this many bytes.
-    Written(u64),
+    /// A profile: its bytes.
+    Written(Vec<u8>),
     /// The file cannot be read; the error says why.
     Unreadable(String),
 }
 
 impl ProfileFile {
-    /// Looks at `path`.
-    pub fn inspect(path: &Path) -> Self {
-        match std::fs::metadata(path) {
-            Ok(metadata) if metadata.len() == 0 => Self::Empty,
-            Ok(metadata) => Self::Written(metadata.len()),
+    /// Reads `path`.
+    pub fn read(path: &Path) -> Self {
+        match std::fs::read(path) {
+            Ok(bytes) if bytes.is_empty() => Self::Empty,
+            Ok(bytes) => Self::Written(bytes),
             Err(error) if error.kind() == ErrorKind::NotFound => Self::Missing,
             Err(error) => Self::Unreadable(error.to_string()),
         }
@@ -36,14 +36,21 @@ mod tests {
     fn tells_missing_empty_and_written_apart() {
         let directory = tempfile::tempdir().unwrap();
         let path = directory.path().join("cpu.prof");
-        assert_eq!(ProfileFile::inspect(&path), ProfileFile::Missing);
+        assert_eq!(ProfileFile::read(&path), ProfileFile::Missing);
         std::fs::write(&path, b"").unwrap();
-        assert_eq!(ProfileFile::inspect(&path), ProfileFile::Empty);
+        assert_eq!(ProfileFile::read(&path), ProfileFile::Empty);
         std::fs::write(&path, b"profile").unwrap();
-        assert_eq!(ProfileFile::inspect(&path), ProfileFile::Written(7));
+        assert_eq!(
+            ProfileFile::read(&path),
+            ProfileFile::Written(b"profile".to_vec())
+        );
         let inside_a_file = path.join("x");
         assert!(matches!(
-            ProfileFile::inspect(&inside_a_file),
+            ProfileFile::read(&inside_a_file),
+            ProfileFile::Unreadable(_)
+        ));
+        assert!(matches!(
+            ProfileFile::read(directory.path()),
             ProfileFile::Unreadable(_)
         ));
     }

@@ -1,7 +1,5 @@
 //! The file a command starts, which google-pprof reads to name functions.
 
-use std::path::Path;
-
 use panther_plugin_api::model::CommandSpec;
 
 /// The program `command` starts, as a file google-pprof can read.
@@ -11,30 +9,16 @@ use panther_plugin_api::model::CommandSpec;
 /// an analysis run in the command's working directory). A name found nowhere stays
 /// as it is: the host refuses to start a program it cannot find.
 pub fn program_file(command: &CommandSpec) -> String {
-    if command.program.contains('/') {
-        return command.program.clone();
-    }
-    let path = command
-        .env
-        .get("PATH")
-        .cloned()
-        .or_else(|| std::env::var("PATH").ok())
-        .unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|directory| directory.join(&command.program))
-        .find(|candidate| is_file(candidate))
+    command
+        .find_on_path(&command.program)
         .and_then(|found| found.to_str().map(str::to_owned))
         .unwrap_or_else(|| command.program.clone())
-}
-
-/// Whether `path` is a file (following links).
-fn is_file(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|metadata| metadata.is_file())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use panther_execution_testing::requests::bin_dir;
     use std::path::PathBuf;
 
     /// A `PATH` value made of `directories`.
@@ -56,9 +40,8 @@ mod tests {
     #[test]
     fn looks_a_name_up_on_the_commands_path() {
         let empty = tempfile::tempdir().unwrap();
-        let holding = tempfile::tempdir().unwrap();
+        let holding = bin_dir(&["server"]);
         let program = holding.path().join("server");
-        std::fs::write(&program, b"").unwrap();
         std::fs::create_dir(empty.path().join("server")).unwrap();
         let path = joined(&[empty.path().to_path_buf(), holding.path().to_path_buf()]);
         let command = CommandSpec::new("server", Vec::<String>::new()).with_env("PATH", path);

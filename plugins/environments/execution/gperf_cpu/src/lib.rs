@@ -20,13 +20,13 @@ use std::path::Path;
 use panther_gperf::exit::{
     EXIT_HANDLERS_SKIPPED, PRELOAD_IGNORED, WRITTEN_AT_EXIT, ending, killed,
 };
-use panther_gperf::pprof::{TOP_FUNCTIONS, TextReport, errors_of, report_analysis};
-use panther_gperf::preload::{path_argument, preloaded};
+use panther_gperf::pprof::{TOP_FUNCTIONS, TextReport, report_analysis};
+use panther_gperf::preload::preloaded;
 use panther_gperf::profile::ProfileFile;
 use panther_gperf::requirements::requirements;
 use panther_plugin_api::model::{
     ArtifactSpec, Description, ExecutionFindings, ExitInfo, Finding, FindingsRequest, WrapLayer,
-    WrapRequest, WrappedCommand,
+    WrapRequest, WrappedCommand, path_argument,
 };
 use panther_plugin_api::{ExecutionEnvironment, PluginError, export_plugin};
 
@@ -97,8 +97,10 @@ impl ExecutionEnvironment for GperfCpu {
         let profile = request.artifacts_dir.join(PROFILE_NAME);
         let report = request.artifacts_dir.join(REPORT_NAME);
         let missing = config.fail_without_profile;
-        let finding = match ProfileFile::inspect(&profile) {
-            ProfileFile::Written(_) => written(&profile, &report, &request.exit, missing),
+        let finding = match ProfileFile::read(&profile) {
+            ProfileFile::Written(bytes) => {
+                written(&profile, &bytes, &report, &request.exit, missing)
+            }
             ProfileFile::Empty => {
                 Finding::new(why_empty(&request.exit), missing).with_file(profile)
             }
@@ -120,11 +122,10 @@ impl ExecutionEnvironment for GperfCpu {
     }
 }
 
-/// The finding on a written profile: its samples, and the busiest functions from the
-/// report when google-pprof made one.
-fn written(profile: &Path, report: &Path, exit: &ExitInfo, missing: bool) -> Finding {
-    let bytes = std::fs::read(profile).unwrap_or_default();
-    let Some(samples) = Samples::read(&bytes) else {
+/// The finding on the profile written to `profile`, `bytes`: its samples, and the
+/// busiest functions from the report when google-pprof made one.
+fn written(profile: &Path, bytes: &[u8], report: &Path, exit: &ExitInfo, missing: bool) -> Finding {
+    let Some(samples) = Samples::read(bytes) else {
         let why = if killed(exit) {
             format!("{WRITTEN_AT_EXIT}, and {}", ending(exit))
         } else {
@@ -146,9 +147,8 @@ fn written(profile: &Path, report: &Path, exit: &ExitInfo, missing: bool) -> Fin
         )
         .with_file(profile)
     } else {
-        let text = std::fs::read(report).unwrap_or_default();
-        match TextReport::parse(&String::from_utf8_lossy(&text)) {
-            Some(parsed) => Finding::new(
+        match TextReport::read(report) {
+            Ok(parsed) => Finding::new(
                 format!(
                     "cpu profile: {} samples; top: {}",
                     samples.count,
@@ -157,11 +157,11 @@ fn written(profile: &Path, report: &Path, exit: &ExitInfo, missing: bool) -> Fin
                 false,
             )
             .with_file(report),
-            None => Finding::new(
+            Err(errors) => Finding::new(
                 format!(
                     "cpu profile: {} samples; google-pprof made no report, see {}",
                     samples.count,
-                    errors_of(report).display()
+                    errors.display()
                 ),
                 false,
             )

@@ -22,13 +22,13 @@ use std::path::Path;
 use panther_gperf::exit::{
     EXIT_HANDLERS_SKIPPED, PRELOAD_IGNORED, WRITTEN_AT_EXIT, ending, killed,
 };
-use panther_gperf::pprof::{TOP_FUNCTIONS, TextReport, errors_of, report_analysis};
-use panther_gperf::preload::{path_argument, preloaded};
+use panther_gperf::pprof::{TOP_FUNCTIONS, TextReport, report_analysis};
+use panther_gperf::preload::preloaded;
 use panther_gperf::profile::ProfileFile;
 use panther_gperf::requirements::requirements;
 use panther_plugin_api::model::{
     ArtifactSpec, Description, ExecutionFindings, ExitInfo, Finding, FindingsRequest, WrapLayer,
-    WrapRequest, WrappedCommand,
+    WrapRequest, WrappedCommand, path_argument,
 };
 use panther_plugin_api::{ExecutionEnvironment, PluginError, export_plugin};
 
@@ -109,8 +109,8 @@ impl ExecutionEnvironment for GperfHeap {
         let profile = request.artifacts_dir.join(PROFILE_NAME);
         let report = request.artifacts_dir.join(REPORT_NAME);
         let missing = config.fail_without_profile;
-        let finding = match ProfileFile::inspect(&profile) {
-            ProfileFile::Written(_) => reported(&profile, &report),
+        let finding = match ProfileFile::read(&profile) {
+            ProfileFile::Written(bytes) => reported(&profile, &bytes, &report),
             ProfileFile::Missing => {
                 Finding::new(why_absent("no heap profile", &request.exit), missing)
             }
@@ -133,11 +133,11 @@ impl ExecutionEnvironment for GperfHeap {
     }
 }
 
-/// The finding on a written profile: the bytes in use from its header, the functions
-/// that allocated them from the report when google-pprof made one.
-fn reported(profile: &Path, report: &Path) -> Finding {
-    let text = std::fs::read(profile).unwrap_or_default();
-    let totals = HeapTotals::parse(&String::from_utf8_lossy(&text));
+/// The finding on the profile written to `profile`, `bytes`: the bytes in use from its
+/// header, the functions that allocated them from the report when google-pprof made
+/// one.
+fn reported(profile: &Path, bytes: &[u8], report: &Path) -> Finding {
+    let totals = HeapTotals::parse(&String::from_utf8_lossy(bytes));
     let in_use = match totals {
         Some(totals) => format!(
             "{} in use in {} objects ({} allocated in all)",
@@ -147,14 +147,10 @@ fn reported(profile: &Path, report: &Path) -> Finding {
         ),
         None => format!("{PROFILE_NAME} has no `heap profile:` header"),
     };
-    let report_text = std::fs::read(report).unwrap_or_default();
-    let (top, file) = match TextReport::parse(&String::from_utf8_lossy(&report_text)) {
-        Some(parsed) => (format!("top: {}", parsed.top(TOP_FUNCTIONS)), report),
-        None => (
-            format!(
-                "google-pprof made no report; see {}",
-                errors_of(report).display()
-            ),
+    let (top, file) = match TextReport::read(report) {
+        Ok(parsed) => (format!("top: {}", parsed.top(TOP_FUNCTIONS)), report),
+        Err(errors) => (
+            format!("google-pprof made no report; see {}", errors.display()),
             profile,
         ),
     };

@@ -39,12 +39,12 @@ impl ExecutionEnvironment for Helgrind {
     }
 
     fn wrap(&self, request: &WrapRequest) -> Result<WrappedCommand, PluginError> {
-        let options = Options::parse(&request.config, &[])?;
+        let (options, _) = Options::parse(&request.config, &[])?;
         panther_valgrind::wrap(HELGRIND, &options, Vec::new(), request)
     }
 
     fn findings(&self, request: &FindingsRequest) -> Result<ExecutionFindings, PluginError> {
-        let options = Options::parse(&request.config, &[])?;
+        let (options, _) = Options::parse(&request.config, &[])?;
         Ok(ExecutionFindings {
             findings: panther_valgrind::findings(HELGRIND, request, options.fail_on_errors),
         })

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use panther_execution_testing::ServiceDir;
-use panther_execution_testing::requests::{exited, wrap_request};
+use panther_execution_testing::requests::{bin_dir, exited, on_path, wrap_request};
 use panther_execution_testing::valgrind_reports::{HELGRIND_LOCK_ORDER, HELGRIND_RACE};
 use panther_plugin_api::ExecutionEnvironment;
 use panther_plugin_api::model::{Finding, WrapLayer};
@@ -22,7 +22,8 @@ fn findings(files: &[(&str, &str)]) -> (ServiceDir, Vec<Finding>) {
 
 #[test]
 fn wraps_the_command_in_valgrind_with_the_defaults() {
-    let request = wrap_request(Value::Null);
+    let bin = bin_dir(&[]);
+    let request = on_path(wrap_request(Value::Null), bin.path());
     let wrapped = Helgrind.wrap(&request).unwrap();
     assert_eq!(wrapped.command.program, "valgrind");
     assert_eq!(
@@ -49,11 +50,13 @@ fn wraps_the_command_in_valgrind_with_the_defaults() {
 
 #[test]
 fn wraps_the_command_as_configured() {
-    let request = wrap_request(json!({
+    let bin = bin_dir(&[]);
+    let config = json!({
         "program": "valgrind-3.22",
         "suppressions": ["/etc/a.supp", "/etc/b.supp"],
         "extra_args": ["--history-level=approx"]
-    }));
+    });
+    let request = on_path(wrap_request(config), bin.path());
     let wrapped = Helgrind.wrap(&request).unwrap();
     assert_eq!(wrapped.command.program, "valgrind-3.22");
     assert_eq!(

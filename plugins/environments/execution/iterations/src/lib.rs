@@ -7,11 +7,9 @@
 mod config;
 mod log;
 
-use std::path::Path;
-
 use panther_plugin_api::model::{
     ArtifactSpec, CommandSpec, Description, ExecutionFindings, FindingsRequest, WrapRequest,
-    WrappedCommand,
+    WrappedCommand, path_argument,
 };
 use panther_plugin_api::{ExecutionEnvironment, PluginError, export_plugin};
 
@@ -74,13 +72,6 @@ impl ExecutionEnvironment for Iterations {
             findings: log::findings(&log, &request.exit),
         })
     }
-}
-
-/// A path as one argument of a command, which must be UTF-8.
-fn path_argument(path: &Path) -> Result<String, PluginError> {
-    path.to_str()
-        .map(str::to_owned)
-        .ok_or_else(|| PluginError::new(format!("the path {} is not UTF-8", path.display())))
 }
 
 export_plugin!(execution_environment: Iterations);

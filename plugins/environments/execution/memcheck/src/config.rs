@@ -54,17 +54,7 @@ impl Config {
     /// Reads the `config` table (absent means every default); an error names the
     /// key at fault.
     pub fn parse(value: &Value) -> Result<Self, PluginError> {
-        let options = Options::parse(value, &LEAK_KEYS)?;
-        let own = match value {
-            Value::Object(table) => Value::Object(
-                table
-                    .iter()
-                    .filter(|(key, _)| LEAK_KEYS.contains(&key.as_str()))
-                    .map(|(key, value)| (key.clone(), value.clone()))
-                    .collect(),
-            ),
-            _ => Value::Null,
-        };
+        let (options, own) = Options::parse(value, &LEAK_KEYS)?;
         let leak: Leak = parse_config(&own)?;
         Ok(Self {
             options,

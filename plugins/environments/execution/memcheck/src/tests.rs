@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use panther_execution_testing::ServiceDir;
-use panther_execution_testing::requests::{exited, killed, stopped_by_host, wrap_request};
+use panther_execution_testing::requests::{
+    bin_dir, exited, killed, on_path, stopped_by_host, wrap_request,
+};
 use panther_execution_testing::valgrind_reports::{
     MEMCHECK_KILLED, MEMCHECK_LEAK, MEMCHECK_STOPPED,
 };
@@ -22,7 +24,8 @@ fn findings(service: &ServiceDir, config: Value, exit: ExitInfo) -> Vec<Finding>
 
 #[test]
 fn wraps_the_command_in_valgrind_with_the_defaults() {
-    let request = wrap_request(Value::Null);
+    let bin = bin_dir(&[]);
+    let request = on_path(wrap_request(Value::Null), bin.path());
     let wrapped = Memcheck.wrap(&request).unwrap();
     assert_eq!(wrapped.command.program, "valgrind");
     assert_eq!(

@@ -15,11 +15,9 @@ mod program;
 mod report;
 mod stat;
 
-use std::path::Path;
-
 use panther_plugin_api::model::{
     ArtifactSpec, CommandSpec, Description, ExecutionFindings, ExitInfo, Finding, FindingsRequest,
-    Requirement, WrapLayer, WrapRequest, WrappedCommand,
+    Requirement, WrapLayer, WrapRequest, WrappedCommand, path_argument,
 };
 use panther_plugin_api::{ExecutionEnvironment, PluginError, export_plugin};
 
@@ -156,16 +154,6 @@ fn stopped_by(exit: &ExitInfo) -> Option<String> {
         format!("the host stopped the service, and perf with it, with signal {signal}")
     } else {
         format!("signal {signal} ended perf")
-    })
-}
-
-/// A path as one argument of a command, which must be UTF-8.
-fn path_argument(path: &Path) -> Result<String, PluginError> {
-    path.to_str().map(str::to_owned).ok_or_else(|| {
-        PluginError::new(format!(
-            "the artifacts directory {} is not UTF-8",
-            path.display()
-        ))
     })
 }
 

@@ -14,25 +14,15 @@ pub fn program_path(program: &str, wrapped: &CommandSpec) -> PathBuf {
     if program.contains('/') {
         return PathBuf::from(program);
     }
-    let path = wrapped
-        .env
-        .get("PATH")
-        .cloned()
-        .or_else(|| std::env::var("PATH").ok())
-        .unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|directory| directory.join(program))
-        .find(|candidate| is_file(candidate))
+    wrapped
+        .find_on_path(program)
         .unwrap_or_else(|| Path::new(PACKAGE_DIRECTORY).join(program))
-}
-
-/// Whether `path` is a file (following links).
-fn is_file(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|metadata| metadata.is_file())
 }
 
 #[cfg(test)]
 mod tests {
+    use panther_execution_testing::requests::bin_dir;
+
     use super::*;
 
     fn with_path(directories: &[&Path]) -> CommandSpec {
@@ -52,10 +42,11 @@ mod tests {
 
     #[test]
     fn looks_a_name_up_on_the_path() {
-        let directory = tempfile::tempdir().unwrap();
-        let perf = directory.path().join("perf");
-        std::fs::write(&perf, b"").unwrap();
-        assert_eq!(program_path("perf", &with_path(&[directory.path()])), perf);
+        let bin = bin_dir(&["perf"]);
+        assert_eq!(
+            program_path("perf", &with_path(&[bin.path(), Path::new("/usr/bin")])),
+            bin.path().join("perf")
+        );
     }
 
     #[test]

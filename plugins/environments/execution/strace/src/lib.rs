@@ -7,11 +7,10 @@ mod config;
 mod trace;
 
 use std::io::ErrorKind;
-use std::path::Path;
 
 use panther_plugin_api::model::{
     ArtifactSpec, CommandSpec, Description, ExecutionFindings, Finding, FindingsRequest,
-    WrapRequest, WrappedCommand,
+    WrapRequest, WrappedCommand, path_argument,
 };
 use panther_plugin_api::{ExecutionEnvironment, PluginError, export_plugin};
 
@@ -101,16 +100,6 @@ impl ExecutionEnvironment for Strace {
             findings: vec![finding],
         })
     }
-}
-
-/// A path as one argument of a command, which must be UTF-8.
-fn path_argument(path: &Path) -> Result<String, PluginError> {
-    path.to_str().map(str::to_owned).ok_or_else(|| {
-        PluginError::new(format!(
-            "the artifacts directory {} is not UTF-8",
-            path.display()
-        ))
-    })
 }
 
 export_plugin!(execution_environment: Strace);

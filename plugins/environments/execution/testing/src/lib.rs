@@ -6,7 +6,8 @@
 //!   compiled into a service's directory;
 //! - [`host`]: a wrapped command, its analyses and the findings, run as the host runs
 //!   them;
-//! - [`requests`]: requests on a service that is never run, and how a service ended;
+//! - [`requests`]: requests on a service that is never run, how a service ended, and
+//!   programs on a `PATH` of the test's own;
 //! - [`config_schema`]: the checks every `config` schema passes;
 //! - [`valgrind_reports`]: reports valgrind wrote, for the valgrind environments.
 

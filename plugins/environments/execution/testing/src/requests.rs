@@ -1,10 +1,14 @@
 //! Requests on a service that is never run, and how a service ended, for tests of
-//! what an environment plans and what it finds in files written beforehand.
+//! what an environment plans and what it finds in files written beforehand; and
+//! programs on a `PATH` of the test's own.
 
-use std::path::PathBuf;
+use std::fs::Permissions;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
 use panther_plugin_api::model::{CommandSpec, ExitInfo, WrapRequest};
 use serde_json::Value;
+use tempfile::TempDir;
 
 /// The name of the service the requests are for.
 pub const SERVICE: &str = "server";
@@ -23,6 +27,26 @@ pub fn wrap_request(config: Value) -> WrapRequest {
         config,
         plugin_dir: PathBuf::from("/plugins"),
     }
+}
+
+/// `request` with its command's `PATH` set to `directory` alone, so that what an
+/// environment looks up there is the test's and not the machine's.
+pub fn on_path(mut request: WrapRequest, directory: &Path) -> WrapRequest {
+    let path = directory.to_str().expect("a UTF-8 directory");
+    request.command = request.command.with_env("PATH", path);
+    request
+}
+
+/// A temporary directory to put on a `PATH`, holding an empty executable file for each
+/// of `programs`; removed when dropped.
+pub fn bin_dir(programs: &[&str]) -> TempDir {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    for program in programs {
+        let file = directory.path().join(program);
+        std::fs::write(&file, b"").expect("a program written");
+        std::fs::set_permissions(&file, Permissions::from_mode(0o755)).expect("made executable");
+    }
+    directory
 }
 
 /// A service that exited by itself with `code`.

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, Requirement, WrapRequest, WrappedCommand,
+    ArtifactSpec, CommandSpec, Requirement, WrapRequest, WrappedCommand, path_argument,
 };
 
 use crate::{Options, Tool};
@@ -12,7 +12,8 @@ use crate::{Options, Tool};
 /// How to install valgrind.
 const HOW_TO_GET: &str = "apt-get install valgrind (scripts/install-system-packages does)";
 
-/// Where a bare program name is looked for when checking that it is installed.
+/// Where a bare program name found on no `PATH` directory is expected (where the
+/// valgrind package installs it).
 const SYSTEM_PROGRAMS: &str = "/usr/bin";
 
 /// The file of `tool`'s XML report for process `%p`, or of its text log, in `directory`.
@@ -65,7 +66,7 @@ pub fn wrap(
                 path: log,
             },
         ],
-        requires: requirements(options),
+        requires: requirements(options, &request.command),
         ..WrappedCommand::new(CommandSpec {
             program: options.program.clone(),
             args,
@@ -75,10 +76,11 @@ pub fn wrap(
     })
 }
 
-/// Valgrind itself and every suppression file.
-fn requirements(options: &Options) -> Vec<Requirement> {
+/// Valgrind itself, as the `PATH` of the `wrapped` command finds it, and every
+/// suppression file.
+fn requirements(options: &Options, wrapped: &CommandSpec) -> Vec<Requirement> {
     let valgrind = Requirement {
-        path: installed_path(&options.program),
+        path: installed_path(&options.program, wrapped),
         what: "valgrind".to_owned(),
         how_to_get: HOW_TO_GET.to_owned(),
     };
@@ -90,37 +92,54 @@ fn requirements(options: &Options) -> Vec<Requirement> {
     std::iter::once(valgrind).chain(suppressions).collect()
 }
 
-/// Where `program` is expected: itself when it is a path, in `/usr/bin` when it is a
-/// bare name (where the valgrind package installs it).
-fn installed_path(program: &str) -> PathBuf {
+/// Where `program` is expected: itself when it is a path; a bare name where the `PATH`
+/// valgrind starts with (the `wrapped` command's) finds it, else in `/usr/bin`.
+fn installed_path(program: &str, wrapped: &CommandSpec) -> PathBuf {
     if program.contains('/') {
         PathBuf::from(program)
     } else {
-        Path::new(SYSTEM_PROGRAMS).join(program)
+        wrapped
+            .find_on_path(program)
+            .unwrap_or_else(|| Path::new(SYSTEM_PROGRAMS).join(program))
     }
-}
-
-/// A path as one argument of a command, which must be UTF-8.
-fn path_argument(path: &Path) -> Result<&str, PluginError> {
-    path.to_str().ok_or_else(|| {
-        PluginError::new(format!(
-            "the artifacts directory {} is not UTF-8",
-            path.display()
-        ))
-    })
 }
 
 #[cfg(test)]
 mod tests {
+    use panther_execution_testing::requests::bin_dir;
+
     use super::*;
 
+    /// A command whose `PATH` is `directory` alone.
+    fn on_path(directory: &Path) -> CommandSpec {
+        CommandSpec::new("/opt/server", Vec::<String>::new())
+            .with_env("PATH", directory.to_str().unwrap())
+    }
+
     #[test]
-    fn a_bare_name_is_expected_in_usr_bin() {
-        assert_eq!(installed_path("valgrind"), Path::new("/usr/bin/valgrind"));
+    fn a_bare_name_found_nowhere_is_expected_in_usr_bin() {
+        let empty = bin_dir(&[]);
+        let wrapped = on_path(empty.path());
         assert_eq!(
-            installed_path("/opt/valgrind/bin/valgrind"),
+            installed_path("valgrind", &wrapped),
+            Path::new("/usr/bin/valgrind")
+        );
+        assert_eq!(
+            installed_path("/opt/valgrind/bin/valgrind", &wrapped),
             Path::new("/opt/valgrind/bin/valgrind")
         );
-        assert_eq!(installed_path("bin/valgrind"), Path::new("bin/valgrind"));
+        assert_eq!(
+            installed_path("bin/valgrind", &wrapped),
+            Path::new("bin/valgrind")
+        );
+    }
+
+    #[test]
+    fn a_bare_name_is_expected_where_the_commands_path_finds_it() {
+        let bin = bin_dir(&["valgrind"]);
+        assert_eq!(
+            installed_path("valgrind", &on_path(bin.path())),
+            bin.path().join("valgrind")
+        );
     }
 }

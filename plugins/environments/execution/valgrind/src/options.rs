@@ -58,25 +58,24 @@ impl Default for Options {
 }
 
 impl Options {
-    /// Reads the shared keys of `config` (absent means every default); `tool_keys` are
-    /// the keys the tool reads itself. An error names the key at fault.
-    pub fn parse(config: &Value, tool_keys: &[&str]) -> Result<Self, PluginError> {
-        let shared = match config {
+    /// Reads the shared keys of `config` (absent means every default), and returns them
+    /// with the table of the keys the tool reads itself, `tool_keys` (`null` when
+    /// `config` is absent), for the tool to read. An error names the key at fault.
+    pub fn parse(config: &Value, tool_keys: &[&str]) -> Result<(Self, Value), PluginError> {
+        let (shared, own) = match config {
             Value::Object(table) => {
                 refuse_unknown_keys(table, tool_keys)?;
-                Value::Object(
-                    table
-                        .iter()
-                        .filter(|(key, _)| !tool_keys.contains(&key.as_str()))
-                        .map(|(key, value)| (key.clone(), value.clone()))
-                        .collect(),
-                )
+                let (own, shared): (Map<String, Value>, Map<String, Value>) = table
+                    .clone()
+                    .into_iter()
+                    .partition(|(key, _)| tool_keys.contains(&key.as_str()));
+                (Value::Object(shared), Value::Object(own))
             }
-            other => other.clone(),
+            other => (other.clone(), Value::Null),
         };
         let options: Self = parse_config(&shared)?;
         options.check()?;
-        Ok(options)
+        Ok((options, own))
     }
 
     /// Refuses values valgrind would not take or that would break the report.
@@ -221,14 +220,19 @@ mod tests {
 
     use super::*;
 
+    /// The shared settings of `config`, the tool reading `tool_keys`.
+    fn shared(config: &Value, tool_keys: &[&str]) -> Result<Options, PluginError> {
+        Options::parse(config, tool_keys).map(|(options, _)| options)
+    }
+
     #[test]
     fn an_absent_or_empty_config_takes_the_defaults() {
-        assert_absent_or_empty_parse_to_default(|config| Options::parse(config, &[]));
+        assert_absent_or_empty_parse_to_default(|config| shared(config, &[]));
     }
 
     #[test]
     fn reads_every_key_and_leaves_the_tool_keys_to_the_tool() {
-        let options = Options::parse(
+        let (options, own) = Options::parse(
             &json!({
                 "program": "/opt/valgrind/bin/valgrind",
                 "trace_children": true,
@@ -252,28 +256,31 @@ mod tests {
                 fail_on_errors: false,
             }
         );
+        assert_eq!(own, json!({"leak_check": "no"}));
+        let (_, absent) = Options::parse(&Value::Null, &["leak_check"]).unwrap();
+        assert_eq!(absent, Value::Null);
     }
 
     #[test]
     fn names_the_key_at_fault() {
-        let error = Options::parse(&json!({"colour": 1}), &["leak_check"]).unwrap_err();
+        let error = shared(&json!({"colour": 1}), &["leak_check"]).unwrap_err();
         assert_eq!(
             error.message(),
             "config key `colour`: unknown setting; the settings are extra_args, fail_on_errors, num_callers, program, suppressions, trace_children, leak_check"
         );
-        let error = Options::parse(&json!({"trace_children": "yes"}), &[]).unwrap_err();
+        let error = shared(&json!({"trace_children": "yes"}), &[]).unwrap_err();
         assert!(
             error
                 .message()
                 .starts_with("config key `trace_children`: invalid type"),
             "{error}"
         );
-        assert!(Options::parse(&json!([1]), &[]).is_err());
+        assert!(shared(&json!([1]), &[]).is_err());
     }
 
     #[test]
     fn refuses_values_valgrind_would_not_take() {
-        let message = |config: Value| Options::parse(&config, &[]).unwrap_err().to_string();
+        let message = |config: Value| shared(&config, &[]).unwrap_err().to_string();
         assert_eq!(
             message(json!({"program": ""})),
             "config key `program`: an empty name; write \"valgrind\" or the path of a valgrind program"
@@ -312,7 +319,7 @@ mod tests {
                 "extra_args",
                 "fail_on_errors",
             ],
-            |config| Options::parse(config, &[]),
+            |config| shared(config, &[]),
         );
     }
 }
