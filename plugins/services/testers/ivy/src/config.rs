@@ -47,6 +47,8 @@ pub enum ParamValue {
     Integer(u64),
     /// Anything else, as text.
     Text(String),
+    /// Any other JSON value, which `Config::parse` refuses with the parameter's key.
+    Other(Value),
 }
 
 impl std::fmt::Display for ParamValue {
@@ -54,6 +56,7 @@ impl std::fmt::Display for ParamValue {
         match self {
             Self::Integer(value) => write!(f, "{value}"),
             Self::Text(value) => f.write_str(value),
+            Self::Other(value) => write!(f, "{value}"),
         }
     }
 }
@@ -258,7 +261,8 @@ impl Config {
         Ok(())
     }
 
-    /// Refuses parameters that are not names, that the plugin sets itself, or empty.
+    /// Refuses parameters that are not names, that the plugin sets itself, and values
+    /// that are neither an integer of 0 or more nor a word.
     fn check_params(&self, protocol: Protocol) -> Result<(), PluginError> {
         for (name, value) in &self.params {
             if !is_name(name) {
@@ -273,10 +277,14 @@ impl Config {
                     "config key `params.{name}`: set by the plugin; use its own config key (`seed`, `iterations`, `client_cid`, `min_delay_ms`...) or the service's address instead"
                 )));
             }
-            if matches!(value, ParamValue::Text(text) if text.is_empty() || text.contains(char::is_whitespace))
-            {
+            let readable = match value {
+                ParamValue::Integer(_) => true,
+                ParamValue::Text(text) => !text.is_empty() && !text.contains(char::is_whitespace),
+                ParamValue::Other(_) => false,
+            };
+            if !readable {
                 return Err(PluginError::new(format!(
-                    "config key `params.{name}`: '{value}' is not a value the tester reads; write a number or a word without spaces"
+                    "config key `params.{name}`: '{value}' is not a value the tester reads; write an integer of 0 or more, or a word without spaces"
                 )));
             }
         }
@@ -444,8 +452,12 @@ pub fn schema() -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use panther_execution_testing::config_schema::{
+        assert_absent_or_empty_parse_to_default, schema_defaults,
+    };
     use serde_json::Map;
+
+    use super::*;
 
     fn minip(value: Value) -> Result<Config, PluginError> {
         Config::parse(&value, Protocol::Minip)
@@ -458,8 +470,7 @@ mod tests {
     #[test]
     fn an_absent_or_empty_config_takes_the_defaults() {
         for protocol in [Protocol::Minip, Protocol::Quic] {
-            assert_eq!(Config::parse(&Value::Null, protocol), Ok(Config::default()));
-            assert_eq!(Config::parse(&json!({}), protocol), Ok(Config::default()));
+            assert_absent_or_empty_parse_to_default(|value| Config::parse(value, protocol));
         }
         assert_eq!(Config::default().iterations(Protocol::Minip), 200);
         assert_eq!(Config::default().iterations(Protocol::Quic), 100);
@@ -663,7 +674,7 @@ mod tests {
             minip(json!({"params": {"mode": true}}))
                 .unwrap_err()
                 .message()
-                .starts_with("config key `params`: ")
+                .starts_with("config key `params.mode`: ")
         );
         for reserved in ["the_cid", "server_port", "client_addr", "iversion", "iters"] {
             let error = quic(json!({ "params": { reserved: 1 } })).unwrap_err();
@@ -678,47 +689,55 @@ mod tests {
     }
 
     #[test]
+    fn names_a_param_that_is_neither_an_integer_nor_a_word() {
+        let message = |value: Value| {
+            minip(json!({ "params": { "mode": value } }))
+                .unwrap_err()
+                .message()
+                .to_owned()
+        };
+        assert_eq!(
+            message(json!(true)),
+            "config key `params.mode`: 'true' is not a value the tester reads; write an integer of 0 or more, or a word without spaces"
+        );
+        assert!(message(json!(-1)).starts_with("config key `params.mode`: '-1' is not a value"));
+        assert!(message(json!(1.5)).starts_with("config key `params.mode`: '1.5' is not a value"));
+        assert!(
+            message(json!(null)).starts_with("config key `params.mode`: 'null' is not a value")
+        );
+        assert!(
+            message(json!({"a": 1}))
+                .starts_with("config key `params.mode`: '{\"a\":1}' is not a value")
+        );
+    }
+
+    /// Every key of the config.
+    const KEYS: [&str; 19] = [
+        "alpn",
+        "cache_dir",
+        "client_cid",
+        "include_dir",
+        "initial_version",
+        "iterations",
+        "ivyc",
+        "margin_ms",
+        "min_delay_ms",
+        "params",
+        "picotls_dir",
+        "quiet_ms",
+        "request_path",
+        "seed",
+        "server_cid",
+        "spec_dir",
+        "test",
+        "time_limit_s",
+        "timeout_ms",
+    ];
+
+    #[test]
     fn the_schema_lists_every_key_and_no_other() {
         let schema = schema();
-        assert_eq!(schema["additionalProperties"], json!(false));
-        // Sorted: a map's order depends on serde_json's features in the build.
-        let mut keys: Vec<_> = schema["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect();
-        keys.sort_unstable();
-        let mut expected = vec![
-            "alpn",
-            "cache_dir",
-            "client_cid",
-            "include_dir",
-            "initial_version",
-            "iterations",
-            "ivyc",
-            "margin_ms",
-            "min_delay_ms",
-            "params",
-            "picotls_dir",
-            "quiet_ms",
-            "request_path",
-            "seed",
-            "server_cid",
-            "spec_dir",
-            "test",
-            "time_limit_s",
-            "timeout_ms",
-        ];
-        expected.sort_unstable();
-        assert_eq!(keys, expected);
-        for (key, property) in schema["properties"].as_object().unwrap() {
-            assert!(property["type"].is_string(), "{key} has a type");
-            assert!(
-                property["description"].is_string(),
-                "{key} has a description"
-            );
-        }
+        schema_defaults(&schema, &KEYS);
         for protocol in [Protocol::Minip, Protocol::Quic] {
             for key in protocol.own_keys() {
                 assert!(schema["properties"].get(*key).is_some(), "{key}");
@@ -728,12 +747,7 @@ mod tests {
 
     #[test]
     fn the_schema_defaults_are_the_config_defaults() {
-        let defaults: Map<String, Value> = schema()["properties"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .filter_map(|(key, property)| Some((key.clone(), property.get("default")?.clone())))
-            .collect();
+        let defaults = schema_defaults(&schema(), &KEYS);
         assert_eq!(defaults.len(), 10);
         let (minip_defaults, quic_defaults): (Map<String, Value>, Map<String, Value>) = defaults
             .into_iter()

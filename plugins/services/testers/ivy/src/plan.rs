@@ -31,6 +31,11 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
         return Err(PluginError::new(reason));
     }
     let config = Config::parse(&request.config, protocol)?;
+    let server = match request.role {
+        Role::Client => Some(target(request)?),
+        Role::Server => None,
+    };
+    refuse_ipv6(protocol, server, &request.address)?;
     let sources = sources(protocol, &config, request);
     let artifacts = &request.artifacts_dir;
 
@@ -66,8 +71,8 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
         args.extend(["--cache-dir".to_owned(), cache_dir.display().to_string()]);
     }
     match protocol {
-        Protocol::Minip => args.extend(minip_args(&config, request)?),
-        Protocol::Quic => args.extend(quic_args(&config, request)?),
+        Protocol::Minip => args.extend(minip_args(&config, request, server)),
+        Protocol::Quic => args.extend(quic_args(&config, request, server)),
     }
     for (name, value) in &config.params {
         args.extend(["--param".to_owned(), format!("{name}={value}")]);
@@ -100,7 +105,7 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
             })
             .collect(),
         directories: vec![artifacts.clone()],
-        requires: requirements(protocol, &sources),
+        requires: requirements(protocol, &config, &sources),
         ..ServicePlan::new(CommandSpec::new(sources.runner.display().to_string(), args))
     })
 }
@@ -109,30 +114,16 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
 fn sources(protocol: Protocol, config: &Config, request: &ServiceRequest) -> Sources {
     let plugin_dir = &request.plugin_dir;
     let share = plugin_dir.join(QUIC_SHARE);
-    let or_installed = |path: &Option<PathBuf>, installed: PathBuf| {
-        (path.clone().unwrap_or(installed), path.is_none())
-    };
-    let quic = (protocol == Protocol::Quic).then(|| {
-        let (include_dir, installed_include) =
-            or_installed(&config.include_dir, share.join("include"));
-        let (picotls_dir, installed_picotls) =
-            or_installed(&config.picotls_dir, share.join("picotls"));
-        QuicSources {
-            include_dir,
-            installed_include,
-            picotls_dir,
-            installed_picotls,
-        }
+    let or_installed =
+        |path: &Option<PathBuf>, installed: PathBuf| path.clone().unwrap_or(installed);
+    let quic = (protocol == Protocol::Quic).then(|| QuicSources {
+        include_dir: or_installed(&config.include_dir, share.join("include")),
+        picotls_dir: or_installed(&config.picotls_dir, share.join("picotls")),
     });
-    let (spec_dir, installed_spec) = or_installed(&config.spec_dir, protocol.spec_dir(plugin_dir));
     Sources {
         runner: plugin_dir.join(RUNNER),
-        ivyc: config
-            .ivyc
-            .clone()
-            .unwrap_or_else(|| plugin_dir.join("ivy/venv/bin/ivyc")),
-        spec_dir,
-        installed_spec,
+        ivyc: or_installed(&config.ivyc, plugin_dir.join("ivy/venv/bin/ivyc")),
+        spec_dir: or_installed(&config.spec_dir, protocol.spec_dir(plugin_dir)),
         test: config
             .test
             .clone()
@@ -141,12 +132,16 @@ fn sources(protocol: Protocol, config: &Config, request: &ServiceRequest) -> Sou
     }
 }
 
-/// minip: the server under test (playing the client), the tester's port and the
+/// minip: the `server` under test (playing the client), the tester's port and the
 /// implementation's timings.
-fn minip_args(config: &Config, request: &ServiceRequest) -> Result<Vec<String>, PluginError> {
+fn minip_args(
+    config: &Config,
+    request: &ServiceRequest,
+    server: Option<&ServiceAddress>,
+) -> Vec<String> {
     let mut args = Vec::new();
-    if request.role == Role::Client {
-        args.extend(["--iut".to_owned(), socket_address(target(request)?)]);
+    if let Some(server) = server {
+        args.extend(["--iut".to_owned(), socket_address(server)]);
     }
     args.extend(["--tester-port".to_owned(), request.address.port.to_string()]);
     let mut params = vec![
@@ -160,27 +155,22 @@ fn minip_args(config: &Config, request: &ServiceRequest) -> Result<Vec<String>, 
     for (name, value) in params {
         args.extend(["--param".to_owned(), format!("{name}={value}")]);
     }
-    Ok(args)
+    args
 }
 
-/// QUIC: the server under test and the tester's own address, both IPv4, the ALPN,
-/// the first packets' version, the path asked for and both ends' connection ids.
-fn quic_args(config: &Config, request: &ServiceRequest) -> Result<Vec<String>, PluginError> {
-    let server = target(request)?;
-    for (whose, host) in [
-        ("the server under test is at", &server.host),
-        ("the tester is at", &request.address.host),
-    ] {
-        if host.contains(':') {
-            return Err(PluginError::new(format!(
-                "PANTHER's QUIC Ivy tests speak IPv4 only, and {whose} {host}: run them on a network with IPv4 addresses"
-            )));
-        }
+/// QUIC: the `server` under test and the tester's own address, the ALPN, the first
+/// packets' version, the path asked for and both ends' connection ids.
+fn quic_args(
+    config: &Config,
+    request: &ServiceRequest,
+    server: Option<&ServiceAddress>,
+) -> Vec<String> {
+    let mut args = Vec::new();
+    if let Some(server) = server {
+        args.extend(["--iut".to_owned(), socket_address(server)]);
     }
     let (client_cid, server_cid) = config.connection_ids();
-    Ok(vec![
-        "--iut".to_owned(),
-        socket_address(server),
+    args.extend([
         "--tester-host".to_owned(),
         request.address.host.clone(),
         "--tester-port".to_owned(),
@@ -195,7 +185,32 @@ fn quic_args(config: &Config, request: &ServiceRequest) -> Result<Vec<String>, P
         format!("the_cid={client_cid}"),
         "--param".to_owned(),
         format!("server_cid={server_cid}"),
-    ])
+    ]);
+    args
+}
+
+/// Refuses an IPv6 address of the `server` under test or of the `tester`: the tests
+/// speak IPv4 only (minip's socket is bound to every IPv4 address and is given the
+/// server's as a 32-bit number; PANTHER's QUIC models take both as 32-bit numbers).
+fn refuse_ipv6(
+    protocol: Protocol,
+    server: Option<&ServiceAddress>,
+    tester: &ServiceAddress,
+) -> Result<(), PluginError> {
+    let addresses = server
+        .map(|server| ("the server under test is at", server))
+        .into_iter()
+        .chain([("the tester is at", tester)]);
+    for (whose, address) in addresses {
+        if address.host.contains(':') {
+            return Err(PluginError::new(format!(
+                "{} speak IPv4 only, and {whose} {}: run them on a network with IPv4 addresses",
+                protocol.tests(),
+                address.host
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The address of the server under test, the tester's `target`.
@@ -212,11 +227,7 @@ fn target(request: &ServiceRequest) -> Result<&ServiceAddress, PluginError> {
         })
 }
 
-/// `HOST:PORT`, with an IPv6 host in brackets.
+/// `HOST:PORT`.
 fn socket_address(address: &ServiceAddress) -> String {
-    if address.host.contains(':') {
-        format!("[{}]:{}", address.host, address.port)
-    } else {
-        format!("{}:{}", address.host, address.port)
-    }
+    format!("{}:{}", address.host, address.port)
 }

@@ -40,6 +40,14 @@ impl Protocol {
         }
     }
 
+    /// Its tests, as the messages name them.
+    pub fn tests(self) -> &'static str {
+        match self {
+            Self::Minip => "the ivy tester's minip tests",
+            Self::Quic => "PANTHER's QUIC Ivy tests",
+        }
+    }
+
     /// Why the tester cannot play `role` in this protocol, if it cannot.
     pub fn refuses(self, role: Role) -> Option<&'static str> {
         match (self, role) {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use panther_plugin_api::model::Requirement;
 
+use crate::config::Config;
 use crate::protocol::Protocol;
 
 /// How to get what the build and the project's venv provide.
@@ -18,7 +19,7 @@ const HOW_TO_GET_CXX: &str = "apt-get install g++ libz3-dev";
 /// How to get OpenSSL's headers and libraries, which QUIC tests link.
 const HOW_TO_GET_OPENSSL: &str = "apt-get install libssl-dev";
 
-/// Where a test's sources are, and whether each is the installed default.
+/// Where a test's sources are: as configured, else installed beside the plugin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sources {
     /// The runner.
@@ -27,11 +28,9 @@ pub struct Sources {
     pub ivyc: PathBuf,
     /// The specification's directory.
     pub spec_dir: PathBuf,
-    /// Whether `spec_dir` is the installed default.
-    pub installed_spec: bool,
     /// The test's name.
     pub test: String,
-    /// QUIC: PANTHER's Ivy include files and picotls, and whether each is installed.
+    /// QUIC: PANTHER's Ivy include files and picotls.
     pub quic: Option<QuicSources>,
 }
 
@@ -40,50 +39,39 @@ pub struct Sources {
 pub struct QuicSources {
     /// PANTHER's Ivy include files.
     pub include_dir: PathBuf,
-    /// Whether `include_dir` is the installed default.
-    pub installed_include: bool,
     /// picotls.
     pub picotls_dir: PathBuf,
-    /// Whether `picotls_dir` is the installed default.
-    pub installed_picotls: bool,
 }
 
-/// What must be installed to test `protocol` from `sources`.
-pub fn requirements(protocol: Protocol, sources: &Sources) -> Vec<Requirement> {
-    let how = |installed: bool, how_installed: &str, keys: &str| {
-        if installed {
-            how_installed.to_owned()
-        } else {
-            format!("correct config {keys}")
-        }
-    };
-    let spec_how = match protocol {
-        Protocol::Minip if !sources.installed_spec => {
-            "write it, or correct config keys `spec_dir` and `test`".to_owned()
-        }
-        Protocol::Minip => HOW_TO_BUILD.to_owned(),
-        Protocol::Quic => how(
-            sources.installed_spec,
+/// What must be installed to test `protocol` from `sources`, which `config` gives
+/// or leaves to the installed defaults.
+pub fn requirements(protocol: Protocol, config: &Config, sources: &Sources) -> Vec<Requirement> {
+    let file = format!("{}.ivy", sources.test);
+    let (test_file, test_what, spec_installed_how, spec_configured_how) = match protocol {
+        Protocol::Minip => (
+            sources.spec_dir.join(&file),
+            "the Ivy test",
+            HOW_TO_BUILD,
+            "write it, or correct config keys `spec_dir` and `test`",
+        ),
+        Protocol::Quic => (
+            sources.spec_dir.join("quic_tests/server_tests").join(&file),
+            "PANTHER's QUIC server test",
             HOW_TO_GET_QUIC,
-            "keys `spec_dir` and `test` (a server test of quic_tests/server_tests)",
+            "correct config keys `spec_dir` and `test` (a server test of quic_tests/server_tests)",
         ),
     };
-    let test_file = match protocol {
-        Protocol::Minip => sources.spec_dir.join(format!("{}.ivy", sources.test)),
-        Protocol::Quic => sources
-            .spec_dir
-            .join("quic_tests/server_tests")
-            .join(format!("{}.ivy", sources.test)),
+    let spec_how = if config.spec_dir.is_none() {
+        spec_installed_how
+    } else {
+        spec_configured_how
     };
-    let test_what = match protocol {
-        Protocol::Minip => format!(
-            "the Ivy test {}.ivy (config keys `spec_dir` and `test`)",
-            sources.test
-        ),
-        Protocol::Quic => format!(
-            "PANTHER's QUIC server test {}.ivy (config keys `spec_dir` and `test`)",
-            sources.test
-        ),
+    let quic_how = |configured: &Option<PathBuf>, key: &str| {
+        if configured.is_none() {
+            HOW_TO_GET_QUIC.to_owned()
+        } else {
+            format!("correct config key `{key}`")
+        }
     };
     let mut requires = vec![
         requirement(
@@ -96,24 +84,28 @@ pub fn requirements(protocol: Protocol, sources: &Sources) -> Vec<Requirement> {
             "the Ivy compiler ivyc (config key `ivyc`)",
             HOW_TO_BUILD,
         ),
-        requirement(&test_file, &test_what, &spec_how),
+        requirement(
+            &test_file,
+            &format!("{test_what} {file} (config keys `spec_dir` and `test`)"),
+            spec_how,
+        ),
     ];
     if let Some(quic) = &sources.quic {
         requires.extend([
             requirement(
                 &quic.include_dir.join("tls_picotls.ivy"),
                 "PANTHER's own Ivy include files (config key `include_dir`)",
-                &how(quic.installed_include, HOW_TO_GET_QUIC, "key `include_dir`"),
+                &quic_how(&config.include_dir, "include_dir"),
             ),
             requirement(
                 &quic.picotls_dir.join("include/picotls.h"),
                 "the picotls headers the QUIC tests are built with (config key `picotls_dir`)",
-                &how(quic.installed_picotls, HOW_TO_GET_QUIC, "key `picotls_dir`"),
+                &quic_how(&config.picotls_dir, "picotls_dir"),
             ),
             requirement(
                 &quic.picotls_dir.join("lib/libpicotls-core.a"),
                 "the picotls libraries the QUIC tests link (config key `picotls_dir`)",
-                &how(quic.installed_picotls, HOW_TO_GET_QUIC, "key `picotls_dir`"),
+                &quic_how(&config.picotls_dir, "picotls_dir"),
             ),
         ]);
     }
@@ -140,7 +132,7 @@ pub fn requirements(protocol: Protocol, sources: &Sources) -> Vec<Requirement> {
             HOW_TO_GET_CXX,
         ),
     ]);
-    if sources.quic.is_some() {
+    if protocol == Protocol::Quic {
         requires.extend([
             requirement(
                 Path::new("/usr/include/openssl/ssl.h"),

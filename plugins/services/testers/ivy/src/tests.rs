@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use panther_execution_testing::requests::{exited, killed, stopped_by_host};
 use panther_plugin_api::ServiceManager;
 use panther_plugin_api::model::{
     ArtifactSpec, ExitInfo, PeerInfo, Readiness, Role, ServiceAddress, ServiceOutcome,
@@ -241,14 +242,18 @@ fn requires_the_runner_the_compiler_the_test_and_the_cxx_toolchain() {
 }
 
 #[test]
-fn brackets_an_ipv6_server() {
+fn refuses_a_minip_test_over_ipv6() {
     let mut request = request(Role::Client, Value::Null, Path::new("/a"));
     request.peers.get_mut("server").unwrap().address.host = "fd00::2".to_owned();
-    let plan = Ivy.plan(&request).unwrap();
-    assert!(
-        plan.command.args.contains(&"[fd00::2]:4443".to_owned()),
-        "{:?}",
-        plan.command.args
+    assert_eq!(
+        Ivy.plan(&request).unwrap_err().message(),
+        "the ivy tester's minip tests speak IPv4 only, and the server under test is at fd00::2: run them on a network with IPv4 addresses"
+    );
+    let mut request = self::request(Role::Server, Value::Null, Path::new("/a"));
+    request.address.host = "::1".to_owned();
+    assert_eq!(
+        Ivy.plan(&request).unwrap_err().message(),
+        "the ivy tester's minip tests speak IPv4 only, and the tester is at ::1: run them on a network with IPv4 addresses"
     );
 }
 
@@ -522,28 +527,12 @@ fn judge(
     (verdict.status, verdict.reason, verdict.metrics)
 }
 
-fn exited(code: i32) -> ExitInfo {
-    ExitInfo {
-        code: Some(code),
-        signal: None,
-        stopped_by_host: false,
-    }
-}
-
-fn signalled(signal: i32, stopped_by_host: bool) -> ExitInfo {
-    ExitInfo {
-        code: None,
-        signal: Some(signal),
-        stopped_by_host,
-    }
-}
-
 #[test]
 fn a_completed_test_passes_with_its_figures() {
     let (status, reason, metrics) = judge(
         Some("test-completed.verdict.json"),
         exited(0),
-        Some(signalled(15, true)),
+        Some(stopped_by_host(15)),
     );
     assert_eq!(status, VerdictStatus::Pass);
     assert_eq!(
@@ -563,7 +552,7 @@ fn a_broken_rule_fails_with_its_place_and_text() {
     let (status, reason, _) = judge(
         Some("assumption-failed.verdict.json"),
         exited(1),
-        Some(signalled(15, true)),
+        Some(stopped_by_host(15)),
     );
     assert_eq!(status, VerdictStatus::Fail);
     assert_eq!(
@@ -585,11 +574,7 @@ fn a_test_that_did_not_compile_is_an_error_with_the_first_error() {
 
 #[test]
 fn a_crashed_tester_is_an_error_with_its_signal() {
-    let (status, reason, _) = judge(
-        Some("tester-crashed.verdict.json"),
-        signalled(11, false),
-        None,
-    );
+    let (status, reason, _) = judge(Some("tester-crashed.verdict.json"), killed(11), None);
     assert_eq!(status, VerdictStatus::Error);
     assert_eq!(
         reason,
@@ -599,7 +584,7 @@ fn a_crashed_tester_is_an_error_with_its_signal() {
 
 #[test]
 fn a_stopped_tester_is_unknown() {
-    let (status, reason, _) = judge(Some("stopped.verdict.json"), signalled(15, true), None);
+    let (status, reason, _) = judge(Some("stopped.verdict.json"), stopped_by_host(15), None);
     assert_eq!(status, VerdictStatus::Error);
     assert!(
         reason.starts_with("unknown: stopped by signal 15 (SIGTERM) before the test completed"),
@@ -614,7 +599,7 @@ fn an_implementation_that_crashed_fails_whatever_the_tester_saw() {
         "test-completed.verdict.json",
         "stopped.verdict.json",
     ] {
-        let (status, reason, _) = judge(Some(sample), exited(1), Some(signalled(11, false)));
+        let (status, reason, _) = judge(Some(sample), exited(1), Some(killed(11)));
         assert_eq!(status, VerdictStatus::Fail, "{sample}");
         assert_eq!(
             reason, "IUT crash: server ended by signal 11 (SIGSEGV) while the tester ran",
@@ -624,7 +609,7 @@ fn an_implementation_that_crashed_fails_whatever_the_tester_saw() {
     let (_, reason, _) = judge(
         Some("assumption-failed.verdict.json"),
         exited(1),
-        Some(signalled(6, true)),
+        Some(stopped_by_host(6)),
     );
     assert!(
         reason.starts_with("IUT crash: server ended by signal 6 (SIGABRT)"),
@@ -635,8 +620,8 @@ fn an_implementation_that_crashed_fails_whatever_the_tester_saw() {
 #[test]
 fn an_implementation_stopped_by_the_host_is_no_crash() {
     for server in [
-        signalled(15, true),
-        signalled(9, true),
+        stopped_by_host(15),
+        stopped_by_host(9),
         exited(0),
         exited(1),
     ] {
@@ -654,7 +639,7 @@ fn no_verdict_is_an_error_saying_how_the_runner_ended() {
         "{reason}"
     );
     assert!(metrics.is_empty());
-    let (_, reason, _) = judge(None, signalled(9, true), None);
+    let (_, reason, _) = judge(None, stopped_by_host(9), None);
     assert!(
         reason.starts_with("no verdict: the runner was stopped by the host (signal 9 (SIGKILL))"),
         "{reason}"
@@ -699,8 +684,8 @@ fn the_tester_s_own_broken_rule_is_an_error_not_the_implementation_s() {
 fn a_quic_tester_stopped_at_its_time_limit_is_unknown() {
     let (status, reason, metrics) = judge(
         Some("quic-out-of-time.verdict.json"),
-        signalled(15, false),
-        Some(signalled(15, true)),
+        killed(15),
+        Some(stopped_by_host(15)),
     );
     assert_eq!(status, VerdictStatus::Error);
     assert_eq!(reason, "unknown: no verdict within 15 s");
@@ -712,7 +697,7 @@ fn a_broken_final_check_of_a_completed_quic_test_fails() {
     let (status, reason, _) = judge(
         Some("quic-final-check-broken.verdict.json"),
         exited(0),
-        Some(signalled(15, true)),
+        Some(stopped_by_host(15)),
     );
     assert_eq!(status, VerdictStatus::Fail);
     assert_eq!(

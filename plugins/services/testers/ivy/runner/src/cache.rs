@@ -70,8 +70,9 @@ impl Inputs {
         }
     }
 
-    /// The lines the key is a hash of, readable: every input but the files' contents,
-    /// which are given by their own hashes.
+    /// The lines the entry's name is a hash of, readable: every input but the files'
+    /// contents, which are given by their own hashes. It hashes every file: compute it
+    /// once, and give it to `Entry::of` and `Workspace::new`.
     pub fn describe(&self) -> String {
         let mut text = format!(
             "{LAYOUT}\ntest {}\ntoolchain {}\n",
@@ -86,11 +87,12 @@ impl Inputs {
         }
         text
     }
+}
 
-    /// The entry's name: a hash of every input.
-    pub fn key(&self) -> String {
-        hex(&Sha256::digest(self.describe().as_bytes()))[..32].to_owned()
-    }
+/// The name of the entry of the inputs `description` (`Inputs::describe`) tells: a
+/// hash of every input.
+fn entry_name(description: &str) -> String {
+    hex(&Sha256::digest(description.as_bytes()))[..32].to_owned()
 }
 
 /// The files under `dir` (following links) that `keep` accepts, by their path inside
@@ -136,10 +138,11 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The entry of `inputs` in the cache at `cache_dir`, compiled or not.
-    pub fn of(cache_dir: &Path, inputs: &Inputs) -> Self {
+    /// The entry of `inputs`, which `description` (`inputs.describe()`) tells, in the
+    /// cache at `cache_dir`, compiled or not.
+    pub fn of(cache_dir: &Path, inputs: &Inputs, description: &str) -> Self {
         Self {
-            dir: cache_dir.join(inputs.key()),
+            dir: cache_dir.join(entry_name(description)),
             test: inputs.test.clone(),
         }
     }
@@ -168,8 +171,9 @@ pub struct Workspace {
 
 impl Workspace {
     /// A new workspace in `cache_dir` (made if missing) holding the files of
-    /// `inputs`, as an entry holds them.
-    pub fn new(cache_dir: &Path, inputs: &Inputs) -> io::Result<Self> {
+    /// `inputs`, as an entry holds them, and their `description`
+    /// (`inputs.describe()`).
+    pub fn new(cache_dir: &Path, inputs: &Inputs, description: &str) -> io::Result<Self> {
         fs::create_dir_all(cache_dir)?;
         let dir = tempfile::Builder::new()
             .prefix(".compiling-")
@@ -182,7 +186,7 @@ impl Workspace {
             }
             fs::write(&to, contents)?;
         }
-        fs::write(dir.path().join(INPUTS_FILE), inputs.describe())?;
+        fs::write(dir.path().join(INPUTS_FILE), description)?;
         Ok(Self { dir })
     }
 
@@ -239,7 +243,7 @@ mod tests {
     }
 
     fn key(dir: &Path, test: &str, toolchain: &str) -> String {
-        inputs(dir, test, toolchain, "ivyc target=test t.ivy").key()
+        entry_name(&inputs(dir, test, toolchain, "ivyc target=test t.ivy").describe())
     }
 
     #[test]
@@ -256,7 +260,8 @@ mod tests {
         );
         assert_ne!(key(first.path(), "u", "ivy 1"), base, "another test");
         assert_ne!(key(first.path(), "t", "ivy 2"), base, "another toolchain");
-        let other_command = inputs(first.path(), "t", "ivy 1", "ivyc target=repl t.ivy").key();
+        let other_command =
+            entry_name(&inputs(first.path(), "t", "ivy 1", "ivyc target=repl t.ivy").describe());
         assert_ne!(other_command, base, "another compile command");
         fs::write(second.path().join("lib/b.ivy"), "two!").unwrap();
         assert_ne!(key(second.path(), "t", "ivy 1"), base, "a changed file");
@@ -343,9 +348,10 @@ mod tests {
         inputs
             .files
             .push((PathBuf::from("beside/x.h"), b"header".to_vec()));
-        let entry = Entry::of(cache.path(), &inputs);
+        let description = inputs.describe();
+        let entry = Entry::of(cache.path(), &inputs, &description);
         assert!(!entry.is_complete());
-        let workspace = Workspace::new(cache.path(), &inputs).unwrap();
+        let workspace = Workspace::new(cache.path(), &inputs, &description).unwrap();
         assert_eq!(
             fs::read_to_string(workspace.model_dir().join("lib/m.ivy")).unwrap(),
             "model"
@@ -371,7 +377,10 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(leftovers, [std::ffi::OsString::from(inputs.key())]);
+        assert_eq!(
+            leftovers,
+            [std::ffi::OsString::from(entry_name(&description))]
+        );
     }
 
     #[test]
@@ -379,9 +388,10 @@ mod tests {
         let source = spec(&[("t.ivy", "test")]);
         let cache = tempfile::tempdir().unwrap();
         let inputs = inputs(source.path(), "t", "tools", "ivyc t.ivy");
-        let entry = Entry::of(cache.path(), &inputs);
-        let first = Workspace::new(cache.path(), &inputs).unwrap();
-        let second = Workspace::new(cache.path(), &inputs).unwrap();
+        let description = inputs.describe();
+        let entry = Entry::of(cache.path(), &inputs, &description);
+        let first = Workspace::new(cache.path(), &inputs, &description).unwrap();
+        let second = Workspace::new(cache.path(), &inputs, &description).unwrap();
         fs::write(first.path().join("t"), "first").unwrap();
         fs::write(second.path().join("t"), "second").unwrap();
         first.install(&entry).unwrap();
@@ -395,9 +405,10 @@ mod tests {
         let source = spec(&[("t.ivy", "test")]);
         let cache = tempfile::tempdir().unwrap();
         let inputs = inputs(source.path(), "t", "tools", "ivyc t.ivy");
-        let entry = Entry::of(cache.path(), &inputs);
+        let description = inputs.describe();
+        let entry = Entry::of(cache.path(), &inputs, &description);
         fs::create_dir_all(entry.dir.join("ivy")).unwrap();
-        let workspace = Workspace::new(cache.path(), &inputs).unwrap();
+        let workspace = Workspace::new(cache.path(), &inputs, &description).unwrap();
         fs::write(workspace.path().join("t"), "binary").unwrap();
         workspace.install(&entry).unwrap();
         assert!(entry.is_complete());
@@ -408,7 +419,7 @@ mod tests {
         let source = spec(&[("t.ivy", "test")]);
         let cache = tempfile::tempdir().unwrap();
         let inputs = inputs(source.path(), "t", "tools", "ivyc t.ivy");
-        drop(Workspace::new(cache.path(), &inputs).unwrap());
+        drop(Workspace::new(cache.path(), &inputs, &inputs.describe()).unwrap());
         assert_eq!(fs::read_dir(cache.path()).unwrap().count(), 0);
     }
 }

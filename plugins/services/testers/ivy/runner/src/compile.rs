@@ -97,7 +97,8 @@ pub fn compiled(
     forwarder: &Forwarder,
 ) -> Result<Compiled, NotCompiled> {
     let inputs = &recipe.inputs;
-    let entry = Entry::of(cache_dir, inputs);
+    let description = inputs.describe();
+    let entry = Entry::of(cache_dir, inputs, &description);
     if entry.is_complete() {
         return Ok(Compiled {
             entry,
@@ -112,8 +113,8 @@ pub fn compiled(
             cache_dir.display()
         ))
     };
-    let workspace =
-        Workspace::new(cache_dir, inputs).map_err(|e| setup("cannot copy the sources", e))?;
+    let workspace = Workspace::new(cache_dir, inputs, &description)
+        .map_err(|e| setup("cannot copy the sources", e))?;
     let log_path = workspace.path().join(COMPILE_LOG);
     let log = File::create(&log_path).map_err(|e| setup("cannot write the compile log", e))?;
     let output = || String::from_utf8_lossy(&fs::read(&log_path).unwrap_or_default()).into_owned();

@@ -33,6 +33,13 @@ const NOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(error) = fs::create_dir_all(&cli.artifacts) {
+        eprintln!(
+            "panther-ivy: cannot make {}: {error}",
+            cli.artifacts.display()
+        );
+        return ExitCode::from(NOT_RUN);
+    }
     let fresh =
         |kind, message: String| Verdict::new(kind, message, &cli.test, cli.seed, cli.iterations);
     let (verdict, code) = match Forwarder::install() {
@@ -45,8 +52,7 @@ fn main() -> ExitCode {
             NOT_RUN,
         ),
     };
-    let written = fs::create_dir_all(&cli.artifacts).and_then(|()| verdict.write(&cli.artifacts));
-    if let Err(error) = written {
+    if let Err(error) = verdict.write(&cli.artifacts) {
         eprintln!(
             "panther-ivy: cannot write the verdict in {}: {error}",
             cli.artifacts.display()
@@ -67,12 +73,9 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Compiles and runs the test; the verdict and the exit code.
+/// Compiles and runs the test in the artifacts directory, which exists; the verdict
+/// and the exit code.
 fn run(cli: &Cli, forwarder: &Forwarder, fresh: &dyn Fn(Kind, String) -> Verdict) -> (Verdict, u8) {
-    if let Err(error) = fs::create_dir_all(&cli.artifacts) {
-        let message = format!("cannot make {}: {error}", cli.artifacts.display());
-        return (fresh(Kind::Unknown, message), NOT_RUN);
-    }
     let Some(cache_dir) = cli.cache_dir.clone().or_else(cache::default_dir) else {
         let message =
             "no cache directory: give --cache-dir, or set PANTHER_CACHE_DIR or HOME".to_owned();

@@ -27,6 +27,8 @@ const TLS_SHIM: &str = "tls_picotls.ivy";
 const ON_EXTENSION: &str = "ctx->on_extension";
 /// What only the picotls headers the models are written for declare.
 const NEWER_PICOTLS: &str = "ptls_on_extension_t";
+/// picotls's main header, which tells its age, inside picotls's folder.
+const PICOTLS_H: &str = "include/picotls.h";
 
 /// The files a QUIC tester is compiled from.
 #[derive(Debug)]
@@ -59,7 +61,7 @@ pub fn layout(
             file.to_string_lossy()
         ));
     }
-    let header = picotls_dir.join("include/picotls.h");
+    let header = picotls_dir.join(PICOTLS_H);
     let picotls_h = std::fs::read(&header)
         .map_err(|error| format!("cannot read picotls's {}: {error}", header.display()))?;
     let older_picotls = !contains(&picotls_h, NEWER_PICOTLS);
@@ -79,9 +81,11 @@ pub fn layout(
     let base = Path::new(BASE_SUBDIR).join(UTILS);
     files.extend(under(base, read(&models.join(UTILS), &|_| true)?));
     for part in ["include", "lib"] {
-        let tree = read(&picotls_dir.join(part), &|_| true)?;
+        let not_read_yet = |path: &Path| Path::new(part).join(path) != Path::new(PICOTLS_H);
+        let tree = read(&picotls_dir.join(part), &not_read_yet)?;
         files.extend(under(Path::new(PICOTLS_SUBDIR).join(part), tree));
     }
+    files.push((Path::new(PICOTLS_SUBDIR).join(PICOTLS_H), picotls_h));
     if older_picotls {
         files.push((
             PathBuf::from(COMPAT_HEADER),
