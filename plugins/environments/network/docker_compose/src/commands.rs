@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use panther_network_shared::argv::utf8;
 use panther_plugin_api::PluginError;
+use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{CommandSpec, Probe};
 
 use crate::config::Config;
@@ -55,7 +55,7 @@ impl<'a> Project<'a> {
         let mut args: Vec<String> = self.compose[1..].to_vec();
         args.extend([
             "-f".to_owned(),
-            utf8(&self.file)?,
+            path_argument(&self.file)?,
             "-p".to_owned(),
             self.name.clone(),
         ]);

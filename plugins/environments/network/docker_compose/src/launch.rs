@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use panther_network_shared::argv::utf8;
 use panther_network_shared::exit_wrapper::{outputs, wrapped};
 use panther_network_shared::planned::{self, OneCommand};
 use panther_plugin_api::PluginError;
+use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{
     FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
 };
@@ -33,32 +33,32 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
         ONE_COMMAND.refuse_more(service, None)?;
     }
     let names = names::SERVICES.of(request.services.iter().map(|s| s.name.as_str()))?;
-    let by_name: BTreeMap<&str, &PlannedService> = request
-        .services
-        .iter()
-        .map(|service| (service.name.as_str(), service))
-        .collect();
     let mut services = BTreeMap::new();
     let mut launched = BTreeMap::new();
     for service in &request.services {
-        let outputs = outputs(&service.output_dir);
-        let mut depends_on = BTreeMap::new();
-        if let Some(target) = &service.target {
-            let planned = by_name.get(target.as_str()).ok_or_else(|| {
-                PluginError::new(format!(
-                    "service `{}` targets `{target}`, which is not in the test",
-                    service.name
-                ))
-            })?;
-            let condition = readiness::condition(&planned.ready).to_owned();
-            depends_on.insert(names[target].clone(), Dependency { condition });
+        if let Some(target) = service.target.as_ref().filter(|t| !names.contains_key(*t)) {
+            return Err(PluginError::new(format!(
+                "service `{}` targets `{target}`, which is not in the test",
+                service.name
+            )));
         }
-        let container = Service {
-            depends_on,
-            ..container(config, request, service, &outputs)?
-        };
+        let outputs = outputs(&service.output_dir);
+        let container = container(config, request, service, &outputs)?;
         services.insert(names[&service.name].clone(), container);
         launched.insert(service.name.clone(), outputs);
+    }
+    // A service waits for its target's healthcheck when the target's container has one.
+    for service in &request.services {
+        let Some(target) = &service.target else {
+            continue;
+        };
+        let target = &names[target];
+        let condition = readiness::condition(services[target].healthcheck.as_ref()).to_owned();
+        if let Some(dependent) = services.get_mut(&names[&service.name]) {
+            dependent
+                .depends_on
+                .insert(target.clone(), Dependency { condition });
+        }
     }
     let file = ComposeFile {
         services,
@@ -110,7 +110,7 @@ fn container(
             .iter()
             .map(|(key, value)| (literal(key), literal(value)))
             .collect(),
-        working_dir: literal(&utf8(working_dir)?),
+        working_dir: literal(&path_argument(working_dir)?),
         init: true,
         privileged: config.privileged,
         networks: BTreeMap::from([(

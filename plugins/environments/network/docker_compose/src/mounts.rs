@@ -11,9 +11,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use panther_network_shared::argv::utf8;
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::CommandSpec;
+use panther_plugin_api::model::path_argument;
 
 use crate::compose_file::{Volume, literal};
 use crate::config::Bind;
@@ -72,8 +72,8 @@ fn same_path(path: &Path, read_only: bool) -> Bind {
 fn volume(bind: &Bind) -> Result<Volume, PluginError> {
     Ok(Volume {
         kind: "bind".to_owned(),
-        source: literal(&utf8(&bind.source)?),
-        target: literal(&utf8(&bind.target)?),
+        source: literal(&path_argument(&bind.source)?),
+        target: literal(&path_argument(&bind.target)?),
         read_only: bind.read_only,
     })
 }

@@ -9,8 +9,8 @@
 //!
 //! The checks need `grep` (and `true`) in the image, as every Debian image has.
 
-use panther_network_shared::argv::utf8;
 use panther_plugin_api::PluginError;
+use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{LaunchedOutputs, Readiness, Transport};
 
 use crate::compose_file::{Healthcheck, literal};
@@ -20,9 +20,10 @@ const CHECK_INTERVAL_MS: u64 = 100;
 /// How long one check may take.
 const CHECK_TIMEOUT: &str = "2s";
 
-/// What the services targeting one with `ready` wait for.
-pub fn condition(ready: &Readiness) -> &'static str {
-    if needs_check(ready) {
+/// What the services targeting one with `healthcheck` wait for: the check to pass, or
+/// without one the start.
+pub fn condition(healthcheck: Option<&Healthcheck>) -> &'static str {
+    if healthcheck.is_some() {
         "service_healthy"
     } else {
         "service_started"
@@ -58,17 +59,12 @@ pub fn healthcheck(
                 "-qsF".to_owned(),
                 "--".to_owned(),
                 contains.clone(),
-                utf8(&outputs.stdout)?,
-                utf8(&outputs.stderr)?,
+                path_argument(&outputs.stdout)?,
+                path_argument(&outputs.stderr)?,
             ];
             Some(check(test, every, retries))
         }
     })
-}
-
-/// Whether dependents must wait for a healthcheck rather than the start.
-fn needs_check(ready: &Readiness) -> bool {
-    !matches!(ready, Readiness::Started | Readiness::Delay { ms: 0 })
 }
 
 /// `grep` finding `port` bound (UDP) or listening (TCP) in the kernel's socket tables,
@@ -147,12 +143,12 @@ mod tests {
             healthcheck(&Readiness::Delay { ms: 0 }, &outputs, 1000),
             Ok(None)
         );
-        assert_eq!(condition(&Readiness::Started), "service_started");
+        assert_eq!(condition(None), "service_started");
         let delay = Readiness::Delay { ms: 1500 };
         let check = healthcheck(&delay, &outputs, 1000).unwrap().unwrap();
         assert_eq!(check.test, ["CMD", "true"]);
         assert_eq!((check.interval.as_str(), check.retries), ("1500ms", 1));
-        assert_eq!(condition(&delay), "service_healthy");
+        assert_eq!(condition(Some(&check)), "service_healthy");
     }
 
     #[test]

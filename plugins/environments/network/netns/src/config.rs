@@ -150,10 +150,8 @@ impl Config {
         ]
         .into_iter()
         .filter_map(|(name, value)| Some((name, value.as_ref()?)));
-        let impairments = LinkOverrides::read(test_wide, "")?.over(&Impairments::default());
-        if impairments.jitter_us > impairments.delay_us {
-            return Err(jitter_over_delay("jitter", &impairments));
-        }
+        let test_wide = LinkOverrides::read(test_wide, "")?;
+        let impairments = checked_over(&test_wide, &Impairments::default(), "")?;
         let links = match &raw.links {
             None => BTreeMap::new(),
             Some(links) => read_links(links, &impairments)?,
@@ -239,33 +237,37 @@ fn read_links(
             })?;
             let overrides =
                 LinkOverrides::read(table.iter().map(|(k, v)| (k.as_str(), v)), &prefix)?;
-            let impairments = overrides.over(base);
-            if impairments.jitter_us > impairments.delay_us {
-                let culprit = if overrides.jitter.is_some() {
-                    "jitter"
-                } else {
-                    "delay"
-                };
-                return Err(jitter_over_delay(
-                    &format!("{prefix}{culprit}"),
-                    &impairments,
-                ));
-            }
+            checked_over(&overrides, base, &prefix)?;
             Ok((service.clone(), overrides))
         })
         .collect()
 }
 
-/// The error for a jitter larger than its delay, blamed on `key`.
-fn jitter_over_delay(key: &str, impairments: &Impairments) -> PluginError {
-    key_error(
-        key,
+/// `overrides` applied to `base`, refused when the jitter is then more than the delay;
+/// the error blames the key (after `prefix`) that made it so: the jitter when
+/// `overrides` sets it, else the delay.
+fn checked_over(
+    overrides: &LinkOverrides,
+    base: &Impairments,
+    prefix: &str,
+) -> Result<Impairments, PluginError> {
+    let impairments = overrides.over(base);
+    if impairments.jitter_us <= impairments.delay_us {
+        return Ok(impairments);
+    }
+    let culprit = if overrides.jitter.is_some() {
+        "jitter"
+    } else {
+        "delay"
+    };
+    Err(key_error(
+        &format!("{prefix}{culprit}"),
         format!(
             "the jitter '{}' is more than the delay '{}'; write a jitter no larger than the delay",
             format_duration(impairments.jitter_us),
             format_duration(impairments.delay_us)
         ),
-    )
+    ))
 }
 
 /// The schema of one impairment key; `default` is left out for per-link keys, whose

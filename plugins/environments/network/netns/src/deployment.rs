@@ -6,8 +6,8 @@ use std::net::Ipv4Addr;
 use std::path::Path;
 
 use panther_link::config::{LinkConfig, Port};
-use panther_network_shared::argv::utf8;
 use panther_plugin_api::PluginError;
+use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{
     ArtifactSpec, CommandSpec, Companion, Deployment, FileSpec, Launch, NetworkRequest, Readiness,
     Requirement, ServiceAddress,
@@ -57,12 +57,7 @@ pub fn deploy(request: &NetworkRequest, config: &Config) -> Result<Deployment, P
             host: addresses[index].to_string(),
             port: service.port,
         });
-        launch.prefix = vec![
-            IP.to_owned(),
-            "netns".to_owned(),
-            "exec".to_owned(),
-            namespace.clone(),
-        ];
+        launch.prefix = exec_in(namespace).map(str::to_owned).to_vec();
         if config.capture {
             let capture = service.artifacts_dir.join(CAPTURE_FILE);
             daemons.push(Companion {
@@ -76,7 +71,7 @@ pub fn deploy(request: &NetworkRequest, config: &Config) -> Result<Deployment, P
                         "-U".to_owned(),
                         "--immediate-mode".to_owned(),
                         "-w".to_owned(),
-                        utf8(&capture)?,
+                        path_argument(&capture)?,
                     ],
                 ),
                 ready: Readiness::LogLine {
@@ -97,8 +92,8 @@ pub fn deploy(request: &NetworkRequest, config: &Config) -> Result<Deployment, P
             name: LINK_PROGRAM.to_owned(),
             command: in_namespace(
                 &namespaces.link,
-                &utf8(&request.plugin_dir.join(LINK_PROGRAM))?,
-                ["--config".to_owned(), utf8(&links)?],
+                &path_argument(&request.plugin_dir.join(LINK_PROGRAM))?,
+                ["--config".to_owned(), path_argument(&links)?],
             ),
             ready: Readiness::LogLine {
                 contains: panther_link::ready_line(services.len()),
@@ -294,8 +289,13 @@ fn ip<'a>(args: impl IntoIterator<Item = &'a str>) -> CommandSpec {
 
 /// ethtool turning the offloads off on `interface` in `namespace`.
 fn offloads_off(namespace: &str, interface: &str) -> CommandSpec {
-    let args = ["netns", "exec", namespace, ETHTOOL, "-K", interface];
-    ip(args.into_iter().chain(OFFLOADS_OFF))
+    let args = ["-K", interface].into_iter().chain(OFFLOADS_OFF);
+    in_namespace(namespace, ETHTOOL, args.map(str::to_owned))
+}
+
+/// The words that run a program in `namespace`: `ip netns exec NAMESPACE`.
+fn exec_in(namespace: &str) -> [&str; 4] {
+    [IP, "netns", "exec", namespace]
 }
 
 /// `program` with `args`, run in `namespace`.
@@ -304,12 +304,7 @@ fn in_namespace(
     program: &str,
     args: impl IntoIterator<Item = String>,
 ) -> CommandSpec {
-    let mut words = vec![
-        "netns".to_owned(),
-        "exec".to_owned(),
-        namespace.to_owned(),
-        program.to_owned(),
-    ];
-    words.extend(args);
-    CommandSpec::new(IP, words)
+    let [ip_program, ip_args @ ..] = exec_in(namespace);
+    let words = ip_args.into_iter().chain([program]).map(str::to_owned);
+    CommandSpec::new(ip_program, words.chain(args))
 }

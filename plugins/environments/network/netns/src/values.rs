@@ -1,11 +1,13 @@
 //! The config's values written as text: durations, percentages and rates, read into
 //! numbers with one-line errors naming the key, and written back in tc's syntax.
 
+use panther_network_shared::decimal::{self, Problem};
 use panther_plugin_api::PluginError;
 use serde_json::Value;
 
-/// Duration units and their length in microseconds, longest suffix first.
-const DURATION_UNITS: [(&str, u64); 3] = [("us", 1), ("ms", 1_000), ("s", 1_000_000)];
+/// Duration units and their length in microseconds as a power of ten, longest suffix
+/// first.
+const DURATION_UNITS: [(&str, u32); 3] = [("us", 0), ("ms", 3), ("s", 6)];
 
 /// Rate units (tc's) and their size in bits per second, longest suffix first.
 const RATE_UNITS: [(&str, f64); 8] = [
@@ -44,41 +46,20 @@ pub fn duration(key: &str, value: &Value) -> Result<u64, PluginError> {
         )
     };
     let text = value.as_str().ok_or_else(refuse)?;
-    let (number, unit) = DURATION_UNITS
+    let (number, exponent) = DURATION_UNITS
         .iter()
-        .find_map(|&(suffix, unit)| Some((text.strip_suffix(suffix)?, unit)))
+        .find_map(|&(suffix, exponent)| Some((text.strip_suffix(suffix)?, exponent)))
         .ok_or_else(refuse)?;
-    let (whole, fraction) = decimal_parts(number).ok_or_else(refuse)?;
-    let whole = whole
-        .parse::<u64>()
-        .ok()
-        .and_then(|whole| whole.checked_mul(unit))
-        .ok_or_else(refuse)?;
-    let fraction = fraction_micros(fraction.trim_end_matches('0'), unit).ok_or_else(|| {
-        key_error(
+    decimal::scaled(number, exponent).map_err(|problem| match problem {
+        Problem::NotWhole => key_error(
             key,
             format!(
                 "{} is not a whole number of microseconds; write e.g. \"1us\" or \"500us\"",
                 shown(value)
             ),
-        )
-    })?;
-    whole.checked_add(fraction).ok_or_else(refuse)
-}
-
-/// The microseconds that the decimal digits `fraction` (after the point, no trailing
-/// zero) of a `unit` make, or `None` when they are not a whole number.
-fn fraction_micros(fraction: &str, unit: u64) -> Option<u64> {
-    if fraction.is_empty() {
-        return Some(0);
-    }
-    // A unit is at most a million microseconds: more digits cannot make whole ones.
-    let places = u32::try_from(fraction.len())
-        .ok()
-        .filter(|&places| places <= 6)?;
-    let scaled = fraction.parse::<u64>().ok()? * unit;
-    let scale = 10u64.pow(places);
-    (scaled % scale == 0).then_some(scaled / scale)
+        ),
+        Problem::NotDecimal | Problem::TooLarge => refuse(),
+    })
 }
 
 /// Reads a percentage (`"1%"`, `"0.5%"`, from `"0%"` to `"100%"`).
@@ -96,7 +77,9 @@ pub fn percentage(key: &str, value: &Value) -> Result<f64, PluginError> {
         .as_str()
         .and_then(|text| text.strip_suffix('%'))
         .ok_or_else(refuse)?;
-    decimal_parts(number).ok_or_else(refuse)?;
+    if !decimal::is_plain(number) {
+        return Err(refuse());
+    }
     let percent: f64 = number.parse().map_err(|_| refuse())?;
     if percent > 100.0 {
         return Err(key_error(
@@ -128,7 +111,9 @@ pub fn rate(key: &str, value: &Value) -> Result<u64, PluginError> {
         .iter()
         .find_map(|&(suffix, unit)| Some((text.strip_suffix(suffix)?, unit)))
         .ok_or_else(refuse)?;
-    decimal_parts(number).ok_or_else(refuse)?;
+    if !decimal::is_plain(number) {
+        return Err(refuse());
+    }
     let bits = (number.parse::<f64>().map_err(|_| refuse())? * unit).round();
     if bits >= u64::MAX as f64 {
         return Err(refuse());
@@ -143,18 +128,6 @@ pub fn rate(key: &str, value: &Value) -> Result<u64, PluginError> {
         ));
     }
     Ok(bits as u64)
-}
-
-/// The whole and fractional digits of a plain decimal number (`12`, `1.5`), or `None`
-/// when it is anything else (a sign, an exponent, a lone point, no digit).
-fn decimal_parts(number: &str) -> Option<(&str, &str)> {
-    let (whole, fraction) = match number.split_once('.') {
-        Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
-        Some(_) => return None,
-        None => (number, ""),
-    };
-    let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
-    (!whole.is_empty() && digits(whole) && digits(fraction)).then_some((whole, fraction))
 }
 
 /// A duration in microseconds as tc writes it (`20ms`, `1500us`, `2s`).

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use panther_network_shared::argv::utf8;
 use panther_network_shared::exit_wrapper::{outputs, wrapped};
 use panther_network_shared::planned::{self, OneCommand};
 use panther_plugin_api::PluginError;
+use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{
     CommandSpec, FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
 };
@@ -41,15 +41,14 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
         )?;
     }
     let hostnames = names::HOSTNAMES.of(request.services.iter().map(|s| s.name.as_str()))?;
-    let starts = schedule::start_times(&request.services)?;
+    let starts_ms = schedule::start_times_ms(&request.services)?;
     let mut hosts = BTreeMap::new();
     let mut launched = BTreeMap::new();
-    for service in &request.services {
+    for (service, &start_ms) in request.services.iter().zip(&starts_ms) {
         let outputs = outputs(&service.output_dir);
-        let start = starts.get(&service.name).copied().unwrap_or(Duration(0));
         hosts.insert(
             hostnames[&service.name].clone(),
-            host(config, service, &outputs, start)?,
+            host(config, service, &outputs, Duration::from_millis(start_ms))?,
         );
         launched.insert(service.name.clone(), outputs);
     }
@@ -59,10 +58,11 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
         jitter: config.jitter,
         loss: config.loss,
     };
+    let stop_ms = schedule::stop_time_ms(&starts_ms, request.timeout_ms);
     let file = ShadowFile {
         general: General {
-            stop_time: schedule::stop_time(&starts, request.timeout_ms).to_string(),
-            data_directory: utf8(&request.directory.join(DATA_DIRECTORY))?,
+            stop_time: Duration::from_millis(stop_ms).to_string(),
+            data_directory: path_argument(&request.directory.join(DATA_DIRECTORY))?,
         },
         network: Network {
             graph: Graph {
@@ -77,7 +77,7 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
         .map_err(|error| PluginError::new(format!("cannot write {FILE_NAME}: {error}")))?;
     let path = request.directory.join(FILE_NAME);
     Ok(Launcher {
-        command: CommandSpec::new(config.program.clone(), [utf8(&path)?]),
+        command: CommandSpec::new(config.program.clone(), [path_argument(&path)?]),
         files: vec![FileSpec { path, contents }],
         collect: Vec::new(),
         outputs: launched,

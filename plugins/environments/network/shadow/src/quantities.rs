@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use panther_network_shared::decimal::{self, Problem};
+
 /// A time span, in nanoseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration(pub u64);
@@ -16,48 +18,45 @@ pub struct Bandwidth(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Loss(pub u64);
 
-/// Duration units and their length in nanoseconds, a suffix before any it ends with.
-const DURATION_UNITS: [(&str, u64); 6] = [
-    ("ns", 1),
-    ("us", 1_000),
-    ("µs", 1_000),
-    ("ms", 1_000_000),
-    ("sec", 1_000_000_000),
-    ("s", 1_000_000_000),
+/// Duration units and their length in nanoseconds as a power of ten, a suffix before
+/// any it ends with.
+const DURATION_UNITS: [(&str, u32); 6] = [
+    ("ns", 0),
+    ("us", 3),
+    ("µs", 3),
+    ("ms", 6),
+    ("sec", 9),
+    ("s", 9),
 ];
 
-/// Bandwidth prefixes (lower case) and their size in bits per second.
-const BANDWIDTH_PREFIXES: [(&str, u64); 5] = [
-    ("", 1),
-    ("k", 1_000),
-    ("m", 1_000_000),
-    ("g", 1_000_000_000),
-    ("t", 1_000_000_000_000),
-];
+/// Bandwidth prefixes (lower case) and their size in bits per second as a power of ten.
+const BANDWIDTH_PREFIXES: [(&str, u32); 5] = [("", 0), ("k", 3), ("m", 6), ("g", 9), ("t", 12)];
+
+/// A percentage's size in parts per billion as a power of ten.
+const PERCENT_PPB: u32 = 7;
 
 impl Duration {
     /// Reads `20ms`, `1 ms`, `1.5ms`, `500us`, `2s`; the error says what is wrong and
     /// what would be accepted, without the key.
     pub fn parse(text: &str) -> Result<Self, String> {
         let refuse = || format!("'{text}' is not a duration; write e.g. \"20ms\" or \"500us\"");
-        let (number, unit) = DURATION_UNITS
+        let (number, exponent) = DURATION_UNITS
             .iter()
-            .find_map(|&(suffix, unit)| Some((text.strip_suffix(suffix)?.trim_end(), unit)))
+            .find_map(|&(suffix, exponent)| Some((text.strip_suffix(suffix)?.trim_end(), exponent)))
             .ok_or_else(refuse)?;
-        let nanos = exact(number, unit).ok_or_else(refuse)?;
-        nanos.map(Self).ok_or_else(|| {
-            format!("'{text}' is not a whole number of nanoseconds; write e.g. \"1500ns\"")
-        })
+        decimal::scaled(number, exponent)
+            .map(Self)
+            .map_err(|problem| match problem {
+                Problem::NotWhole => {
+                    format!("'{text}' is not a whole number of nanoseconds; write e.g. \"1500ns\"")
+                }
+                Problem::NotDecimal | Problem::TooLarge => refuse(),
+            })
     }
 
     /// The duration of `ms` milliseconds.
     pub fn from_millis(ms: u64) -> Self {
         Self(ms.saturating_mul(1_000_000))
-    }
-
-    /// The duration in milliseconds, rounded down.
-    pub fn as_millis(self) -> u64 {
-        self.0 / 1_000_000
     }
 }
 
@@ -91,14 +90,17 @@ impl Bandwidth {
             .strip_suffix("bits")
             .or_else(|| lower.strip_suffix("bit"))
             .ok_or_else(refuse)?;
-        let (number, size) = BANDWIDTH_PREFIXES
+        let (number, exponent) = BANDWIDTH_PREFIXES
             .iter()
             .rev()
-            .find_map(|&(prefix, size)| Some((before_unit.strip_suffix(prefix)?.trim_end(), size)))
+            .find_map(|&(prefix, exponent)| {
+                Some((before_unit.strip_suffix(prefix)?.trim_end(), exponent))
+            })
             .ok_or_else(refuse)?;
-        match exact(number, size).ok_or_else(refuse)? {
-            Some(bits) if bits > 0 && bits % 8 == 0 => Ok(Self(bits)),
-            _ => Err(format!(
+        match decimal::scaled(number, exponent) {
+            Ok(bits) if bits > 0 && bits % 8 == 0 => Ok(Self(bits)),
+            Err(Problem::NotDecimal | Problem::TooLarge) => Err(refuse()),
+            Ok(_) | Err(Problem::NotWhole) => Err(format!(
                 "'{text}' is not a whole number of bytes per second above zero, as Shadow \
                  needs; write e.g. \"1 Gbit\" or \"64 Kbit\""
             )),
@@ -128,11 +130,12 @@ impl Loss {
     pub fn parse(text: &str) -> Result<Self, String> {
         let refuse = || format!("'{text}' is not a percentage; write e.g. \"1%\" or \"0.5%\"");
         let number = text.strip_suffix('%').ok_or_else(refuse)?.trim_end();
-        let ppb = exact(number, 10_000_000)
-            .ok_or_else(refuse)?
-            .ok_or_else(|| {
+        let ppb = decimal::scaled(number, PERCENT_PPB).map_err(|problem| match problem {
+            Problem::NotWhole => {
                 format!("'{text}' has more than 7 decimals; write e.g. \"0.0000001%\"")
-            })?;
+            }
+            Problem::NotDecimal | Problem::TooLarge => refuse(),
+        })?;
         if ppb > 1_000_000_000 {
             return Err(format!(
                 "'{text}' is more than 100%; write a percentage from \"0%\" to \"100%\""
@@ -150,33 +153,6 @@ impl fmt::Display for Loss {
         let decimals = if decimals.is_empty() { "0" } else { decimals };
         write!(f, "{}.{decimals}", self.0 / 1_000_000_000)
     }
-}
-
-/// The plain decimal `number` (`12`, `1.5`) times `unit`: `None` when it is no such
-/// number or too large, `Some(None)` when the product is not whole.
-fn exact(number: &str, unit: u64) -> Option<Option<u64>> {
-    let (whole, fraction) = match number.split_once('.') {
-        Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
-        Some(_) => return None,
-        None => (number, ""),
-    };
-    let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(fraction) {
-        return None;
-    }
-    let whole = whole.parse::<u64>().ok()?.checked_mul(unit)?;
-    let fraction = fraction.trim_end_matches('0');
-    if fraction.is_empty() {
-        return Some(Some(whole));
-    }
-    let places = u32::try_from(fraction.len()).ok()?;
-    let scale = 10u128.checked_pow(places)?;
-    let scaled = u128::from(fraction.parse::<u64>().ok()?) * u128::from(unit);
-    if scaled % scale != 0 {
-        return Some(None);
-    }
-    let part = u64::try_from(scaled / scale).ok()?;
-    Some(whole.checked_add(part))
 }
 
 #[cfg(test)]
@@ -201,7 +177,6 @@ mod tests {
             assert_eq!(duration.to_string(), shown, "{text}");
         }
         assert_eq!(Duration::from_millis(1500).to_string(), "1500 ms");
-        assert_eq!(Duration::from_millis(31_000).as_millis(), 31_000);
     }
 
     #[test]

@@ -6,26 +6,28 @@
 //! banner at its own start time: a second later it is ready, whatever its readiness
 //! (a port, a log line). The simulation stops the test's timeout after the last start.
 
-use std::collections::BTreeMap;
-
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{PlannedService, Readiness};
-
-use crate::quantities::Duration;
 
 /// When services that target none start.
 const FIRST_START_MS: u64 = 1_000;
 /// How long after its target a service starts.
 const GAP_MS: u64 = 1_000;
 
-/// Each service's start time, by name, for services listed in start order.
-pub fn start_times(services: &[PlannedService]) -> Result<BTreeMap<String, Duration>, PluginError> {
-    let mut starts: BTreeMap<String, Duration> = BTreeMap::new();
-    for (index, service) in services.iter().enumerate() {
-        let start_ms = match &service.target {
+/// Each service's start time in milliseconds, in the order of `services`, which is the
+/// order the host starts them in.
+pub fn start_times_ms(services: &[PlannedService]) -> Result<Vec<u64>, PluginError> {
+    let mut starts: Vec<u64> = Vec::with_capacity(services.len());
+    for service in services {
+        let start = match &service.target {
             None => FIRST_START_MS,
             Some(target) => {
-                let Some(planned) = services[..index].iter().find(|s| &s.name == target) else {
+                // `starts` has one entry per service before this one: only those pair up.
+                let Some((planned, &target_start)) = services
+                    .iter()
+                    .zip(&starts)
+                    .find(|(s, _)| &s.name == target)
+                else {
                     let place = if services.iter().any(|s| &s.name == target) {
                         "which starts after it"
                     } else {
@@ -40,19 +42,19 @@ pub fn start_times(services: &[PlannedService]) -> Result<BTreeMap<String, Durat
                     Readiness::Delay { ms } => ms,
                     _ => 0,
                 };
-                let target_start = starts.get(target).map_or(FIRST_START_MS, |s| s.as_millis());
                 target_start.saturating_add(GAP_MS).saturating_add(delay)
             }
         };
-        starts.insert(service.name.clone(), Duration::from_millis(start_ms));
+        starts.push(start);
     }
     Ok(starts)
 }
 
-/// When the simulation stops: `timeout_ms` after the last start.
-pub fn stop_time(starts: &BTreeMap<String, Duration>, timeout_ms: u64) -> Duration {
-    let last = starts.values().max().map_or(0, |start| start.as_millis());
-    Duration::from_millis(last.saturating_add(timeout_ms))
+/// When the simulation stops, in milliseconds: `timeout_ms` after the last of
+/// `starts_ms`.
+pub fn stop_time_ms(starts_ms: &[u64], timeout_ms: u64) -> u64 {
+    let last = starts_ms.iter().copied().max().unwrap_or(0);
+    last.saturating_add(timeout_ms)
 }
 
 #[cfg(test)]
@@ -88,21 +90,9 @@ mod tests {
             service("client", Some("proxy"), Readiness::Started),
             service("other", None, Readiness::Started),
         ];
-        let starts = start_times(&services).unwrap();
-        let shown: Vec<(&str, String)> = starts
-            .iter()
-            .map(|(name, start)| (name.as_str(), start.to_string()))
-            .collect();
-        assert_eq!(
-            shown,
-            [
-                ("client", "3500 ms".to_owned()),
-                ("other", "1 s".to_owned()),
-                ("proxy", "2500 ms".to_owned()),
-                ("server", "1 s".to_owned())
-            ]
-        );
-        assert_eq!(stop_time(&starts, 30_000).to_string(), "33500 ms");
+        let starts = start_times_ms(&services).unwrap();
+        assert_eq!(starts, [1_000, 2_500, 3_500, 1_000]);
+        assert_eq!(stop_time_ms(&starts, 30_000), 33_500);
     }
 
     #[test]
@@ -111,12 +101,12 @@ mod tests {
             service("client", Some("server"), Readiness::Started),
             service("server", None, Readiness::Started),
         ];
-        let error = start_times(&services).unwrap_err();
+        let error = start_times_ms(&services).unwrap_err();
         assert_eq!(
             error.message(),
             "service `client` targets `server`, which starts after it"
         );
-        let error = start_times(&services[..1]).unwrap_err();
+        let error = start_times_ms(&services[..1]).unwrap_err();
         assert_eq!(
             error.message(),
             "service `client` targets `server`, which is not in the test"

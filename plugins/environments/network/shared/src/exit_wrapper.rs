@@ -13,14 +13,14 @@ use std::path::Path;
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{CommandSpec, LaunchedOutputs};
 
-use crate::argv::utf8;
+use panther_plugin_api::model::path_argument;
 
 /// The shell that runs the script, present in every image with a shell.
 const SHELL: &str = "/bin/sh";
 
 /// Runs `"$@"` with its output in `$1` and `$2`, then writes its exit code to `$3` and
 /// exits with it.
-pub const SCRIPT: &str =
+const SCRIPT: &str =
     r#"o=$1 e=$2 c=$3; shift 3; "$@" >"$o" 2>"$e"; s=$?; echo "$s" >"$c"; exit "$s""#;
 
 /// Where the wrapper writes a service's output and exit code, in its output directory.
@@ -39,7 +39,7 @@ pub fn wrapped(
 ) -> Result<CommandSpec, PluginError> {
     let mut args = vec!["-c".to_owned(), SCRIPT.to_owned(), "sh".to_owned()];
     for path in [&outputs.stdout, &outputs.stderr, &outputs.exit_code] {
-        args.push(utf8(path)?);
+        args.push(path_argument(path)?);
     }
     args.push(command.program.clone());
     args.extend(command.args.iter().cloned());

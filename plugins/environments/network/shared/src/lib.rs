@@ -10,12 +10,12 @@
 //!   itself;
 //! - [`planned`]: checks of a planned service by environments that run each service's
 //!   one command and nothing else;
-//! - [`argv`]: paths as words of an argv.
+//! - [`decimal`]: plain decimal numbers in configs, read exactly.
 //!
 //! With the `testing` feature (for the environments' tests only), the `testing` module
 //! builds requests as the host makes them and renders plans for golden files.
 
-pub mod argv;
+pub mod decimal;
 pub mod exit_wrapper;
 pub mod launches;
 pub mod names;

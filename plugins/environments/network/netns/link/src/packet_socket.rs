@@ -28,7 +28,7 @@ pub enum OpenError {
 /// A frame read from the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Received {
-    /// Its length in the buffer.
+    /// Its length in the buffer, at most the buffer's length.
     pub len: usize,
     /// Whether this host sent it (the emulator's own sends come back this way).
     pub outgoing: bool,
@@ -135,7 +135,9 @@ impl PacketSocket {
         Ok(())
     }
 
-    /// Waits for the next frame and reads it into `buffer`.
+    /// Waits for the next frame and reads it into `buffer`. The length received is at
+    /// most the buffer's: without `MSG_TRUNC`, `recvfrom` returns the bytes it copied,
+    /// and a longer frame is cut to the buffer.
     pub fn receive(&self, buffer: &mut [u8]) -> io::Result<Received> {
         loop {
             // SAFETY: sockaddr_ll is plain data; all zeros is a valid value.

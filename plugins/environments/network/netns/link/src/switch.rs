@@ -102,7 +102,7 @@ impl Switch {
             match self.sockets[index].receive(&mut buffer) {
                 Ok(received) if received.outgoing => {}
                 Ok(received) => {
-                    let frame = &buffer[..received.len.min(buffer.len())];
+                    let frame = &buffer[..received.len];
                     self.forward(index, &mut link, frame, Instant::now());
                 }
                 Err(error) => return error,
@@ -111,15 +111,16 @@ impl Switch {
     }
 
     /// Impairs a frame received on port `from` at `now`, and queues what survives
-    /// for the ports it goes to.
+    /// for the ports it goes to. A frame too short for its addresses is dropped before
+    /// the link sees it: it draws no chance and takes no time on the link.
     fn forward(&self, from: usize, link: &mut Link, frame: &[u8], now: Instant) {
         let counters = &self.counters[from];
         counters.count(Event::Received);
-        let copies = link.transmit(frame, now);
         let Some((destination, source)) = addresses(frame) else {
             counters.count(Event::Dropped);
             return;
         };
+        let copies = link.transmit(frame, now);
         if copies.is_empty() {
             counters.count(Event::Dropped);
             return;
@@ -132,20 +133,24 @@ impl Switch {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .route(&destination, &source, from, self.port_count());
+        let departure = |port, frame| Departure {
+            port,
+            origin: from,
+            frame,
+        };
         for copy in copies {
             if copy.corrupted {
                 counters.count(Event::Corrupted);
             }
-            for &port in &ports {
-                self.scheduler.push(
-                    copy.due,
-                    Departure {
-                        port,
-                        origin: from,
-                        frame: copy.frame.clone(),
-                    },
-                );
+            // Every port but the last gets a clone; the last takes the copy itself.
+            let Some((&last, others)) = ports.split_last() else {
+                continue;
+            };
+            for &port in others {
+                self.scheduler
+                    .push(copy.due, departure(port, copy.frame.clone()));
             }
+            self.scheduler.push(copy.due, departure(last, copy.frame));
         }
     }
 
