@@ -4,35 +4,47 @@
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, PoisonError};
 
 use serde_json::Value;
-use support::{Sandbox, add_workspace_plugins, fixtures, repo_root, stderr, stdout};
+use support::{Sandbox, fixtures, repo_root, stderr, stdout};
 
 /// A sandbox with the workspace's plugins and the fixture that runs a named program.
 fn sandbox() -> Sandbox {
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
+    let sandbox = Sandbox::with_workspace_plugins();
     sandbox.add(&fixtures().program, "libfixture_program.so");
     sandbox
 }
 
-/// Compiles `tests/fixtures/{folder}/{name}.c` into the sandbox.
-fn compile(sandbox: &Sandbox, folder: &str, name: &str) -> PathBuf {
-    let source = repo_root()
-        .join("tests/fixtures")
-        .join(folder)
-        .join(format!("{name}.c"));
-    let binary = sandbox.path().join(name);
-    let output = Command::new("cc")
-        .args(["-g", "-O0", "-pthread", "-o"])
-        .arg(&binary)
-        .arg(&source)
-        .output()
-        .expect("cc runs");
-    assert!(output.status.success(), "{}", stderr(&output));
-    binary
+/// `tests/fixtures/{folder}/{name}.c`, compiled once per test binary into
+/// target/fixtures/programs.
+fn compiled(folder: &str, name: &str) -> PathBuf {
+    static COMPILED: Mutex<BTreeMap<String, PathBuf>> = Mutex::new(BTreeMap::new());
+    let mut compiled = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    compiled
+        .entry(format!("{folder}/{name}"))
+        .or_insert_with(|| {
+            let root = repo_root();
+            let source = root
+                .join("tests/fixtures")
+                .join(folder)
+                .join(format!("{name}.c"));
+            let programs = root.join("target/fixtures/programs");
+            std::fs::create_dir_all(&programs).unwrap();
+            let binary = programs.join(name);
+            let output = Command::new("cc")
+                .args(["-g", "-O0", "-pthread", "-o"])
+                .arg(&binary)
+                .arg(&source)
+                .output()
+                .expect("cc runs");
+            assert!(output.status.success(), "{}", stderr(&output));
+            binary
+        })
+        .clone()
 }
 
 /// One test whose client runs `program` under the execution environments `execution`.
@@ -77,7 +89,7 @@ fn summaries(findings: &[Value]) -> String {
 #[test]
 fn memcheck_finds_the_leak_and_fails_the_test_and_passes_a_clean_program() {
     let sandbox = sandbox();
-    let leak = compile(&sandbox, "defects", "leak");
+    let leak = compiled("defects", "leak");
     let run = sandbox.run_experiment(&experiment("leak", &leak, r#"{ type = "memcheck" }"#), &[]);
     assert_eq!(run.code(), Some(1), "{}", run.printed());
     let test = run.test("leak");
@@ -94,24 +106,22 @@ fn memcheck_finds_the_leak_and_fails_the_test_and_passes_a_clean_program() {
     assert!(summary.contains("## Findings"), "{summary}");
 
     let sandbox = self::sandbox();
-    let clean = compile(&sandbox, "defects", "clean");
+    let clean = compiled("defects", "clean");
     let run = sandbox.run_experiment(
         &experiment("clean", &clean, r#"{ type = "memcheck" }"#),
         &[],
     );
     assert_eq!(run.code(), Some(0), "{}", run.printed());
     let test = run.test("clean");
-    assert!(
-        findings(&test, "memcheck")
-            .iter()
-            .all(|f| f["fails_test"] == false)
-    );
+    let found = findings(&test, "memcheck");
+    assert!(!found.is_empty(), "memcheck reported nothing: {test:#}");
+    assert!(found.iter().all(|f| f["fails_test"] == false), "{found:#?}");
 }
 
 #[test]
 fn helgrind_finds_the_data_race() {
     let sandbox = sandbox();
-    let race = compile(&sandbox, "defects", "race");
+    let race = compiled("defects", "race");
     let run = sandbox.run_experiment(&experiment("race", &race, r#"{ type = "helgrind" }"#), &[]);
     assert_eq!(run.code(), Some(1), "{}", run.printed());
     let test = run.test("race");
@@ -123,7 +133,7 @@ fn helgrind_finds_the_data_race() {
 #[test]
 fn gdb_leaves_the_backtrace_of_a_crash_in_the_artifacts() {
     let sandbox = sandbox();
-    let segfault = compile(&sandbox, "defects", "segfault");
+    let segfault = compiled("defects", "segfault");
     let run = sandbox.run_experiment(&experiment("crash", &segfault, r#"{ type = "gdb" }"#), &[]);
     assert_eq!(run.code(), Some(1), "{}", run.printed());
     let test = run.test("crash");
@@ -149,7 +159,7 @@ fn gdb_leaves_the_backtrace_of_a_crash_in_the_artifacts() {
 #[test]
 fn the_profilers_and_perf_put_their_figures_in_the_results() {
     let sandbox = sandbox();
-    let busy = compile(&sandbox, "workloads", "busy");
+    let busy = compiled("workloads", "busy");
     let text = experiment(
         "profiled",
         &busy,
@@ -186,7 +196,7 @@ fn the_profilers_and_perf_put_their_figures_in_the_results() {
 #[test]
 fn two_environments_that_claim_the_same_thing_are_refused_at_the_later_one() {
     let sandbox = sandbox();
-    let clean = compile(&sandbox, "defects", "clean");
+    let clean = compiled("defects", "clean");
     let file = sandbox.experiment(&experiment(
         "both",
         &clean,
@@ -206,7 +216,7 @@ fn two_environments_that_claim_the_same_thing_are_refused_at_the_later_one() {
 #[test]
 fn a_missing_tool_is_refused_before_the_run_with_what_to_install() {
     let sandbox = sandbox();
-    let clean = compile(&sandbox, "defects", "clean");
+    let clean = compiled("defects", "clean");
     let file = sandbox.experiment(&experiment(
         "missing",
         &clean,

@@ -4,16 +4,14 @@
 
 mod support;
 
-use support::{Sandbox, add_workspace_plugins, artifact_json, repo_root};
+use support::{Sandbox, artifact_json, repo_root};
 
 fn sandbox() -> Sandbox {
     assert!(
         repo_root().join(".venv/bin/ivyc").exists(),
         "the Ivy compiler is missing: run scripts/install-python-packages (scripts/test does)"
     );
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
-    sandbox
+    Sandbox::with_workspace_plugins()
 }
 
 /// One test: the Ivy tester playing the client against a ping_pong server of

@@ -5,16 +5,14 @@
 
 mod support;
 
-use support::{Sandbox, add_workspace_plugins, artifact_json, repo_root};
+use support::{Sandbox, artifact_json, repo_root};
 
 fn sandbox() -> Sandbox {
     assert!(
         repo_root().join(".venv/share/panther-ivy/picotls").exists(),
         "PANTHER's QUIC Ivy models or picotls are missing: run scripts/install-python-packages (scripts/test does)"
     );
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
-    sandbox
+    Sandbox::with_workspace_plugins()
 }
 
 #[test]

@@ -5,13 +5,7 @@
 
 mod support;
 
-use support::{Sandbox, add_workspace_plugins, fixtures, ping_pong_experiment, stdout};
-
-fn sandbox() -> Sandbox {
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
-    sandbox
-}
+use support::{Sandbox, fixtures, ping_pong_experiment, service, stdout};
 
 /// A ping_pong client against a ping_pong server in the network `network`.
 fn ping_pong(network: &str) -> String {
@@ -20,7 +14,7 @@ fn ping_pong(network: &str) -> String {
 
 #[test]
 fn a_launcher_runs_every_service_and_the_host_judges_what_it_left() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let fixtures = fixtures();
     sandbox.add(&fixtures.launcher, "libfixture_launcher.so");
     sandbox.add(&fixtures.launcher_program, "fixture-launcher");
@@ -39,16 +33,15 @@ fn a_launcher_runs_every_service_and_the_host_judges_what_it_left() {
     // service's output; the server was stopped, so it has no exit code.
     let client = std::fs::read_to_string(iteration.join("client/stdout.log")).unwrap();
     assert!(!client.is_empty());
-    let services = test["services"].as_array().unwrap();
-    let server = services.iter().find(|s| s["name"] == "server").unwrap();
+    let server = service(&test, "server");
     assert_eq!(server["exit"]["stopped_by_host"], true, "{server:#}");
-    let client = services.iter().find(|s| s["name"] == "client").unwrap();
+    let client = service(&test, "client");
     assert_eq!(client["exit"]["code"], 0, "{client:#}");
 }
 
 #[test]
 fn docker_compose_without_an_engine_is_skipped_with_why_and_nothing_runs() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let run = sandbox.run_experiment(&ping_pong(r#"{ type = "docker_compose" }"#), &[]);
     assert_eq!(run.code(), Some(0), "{}", run.printed());
     let test = run.test("ping_pong");
@@ -68,7 +61,7 @@ fn docker_compose_without_an_engine_is_skipped_with_why_and_nothing_runs() {
 
 #[test]
 fn the_plan_of_a_compose_test_shows_its_file_and_its_launcher() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let file = sandbox.experiment(&ping_pong(r#"{ type = "docker_compose" }"#));
     let output = sandbox.run(&["plan", file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
@@ -83,7 +76,7 @@ fn the_plan_of_a_compose_test_shows_its_file_and_its_launcher() {
 
 #[test]
 fn shadow_when_it_is_not_installed_is_skipped_with_why() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let run = sandbox.run_experiment(&ping_pong(r#"{ type = "shadow" }"#), &[]);
     assert_eq!(run.code(), Some(0), "{}", run.printed());
     let test = run.test("ping_pong");

@@ -10,17 +10,14 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-use support::{Sandbox, add_workspace_plugins, ping_pong_experiment, stderr, stdout};
+use support::{Sandbox, ping_pong_experiment, service, stderr, stdout};
 
 fn sandbox() -> Sandbox {
     assert!(
         nix::unistd::geteuid().is_root(),
         "the netns tests make network namespaces and need root (CI runs as root)"
     );
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
-    sandbox
+    Sandbox::with_workspace_plugins()
 }
 
 /// The network namespaces whose names start with `panther-{experiment}-`.
@@ -33,15 +30,6 @@ fn namespaces_of(experiment: &str) -> Vec<String> {
         .filter(|name| name.starts_with(&prefix))
         .map(str::to_owned)
         .collect()
-}
-
-fn service<'a>(test: &'a Value, name: &str) -> &'a Value {
-    test["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap()
 }
 
 #[test]
@@ -171,15 +159,17 @@ fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
     );
     let file = sandbox.experiment(&text);
     let results = sandbox.path().join("results");
-    let mut command = sandbox.host();
-    command
-        .arg("--plugins")
-        .arg(sandbox.plugins())
-        .args(["run", file.to_str().unwrap(), "--output"])
-        .arg(&results)
+    let child = sandbox
+        .command(&[
+            "run",
+            file.to_str().unwrap(),
+            "--output",
+            results.to_str().unwrap(),
+        ])
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let child = command.spawn().unwrap();
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let started = Instant::now();
     while namespaces_of(experiment).len() < 3 {
         assert!(

@@ -8,11 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use serde_json::Value;
-use support::{Sandbox, add_workspace_plugins, repo_root, stderr, stdout};
+use support::{Sandbox, repo_root, stderr, stdout};
 
 fn sandbox() -> Sandbox {
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
+    let sandbox = Sandbox::with_workspace_plugins();
     assert!(
         repo_root().join(".venv/bin/python").exists(),
         "the project's venv is missing: run scripts/install-python-packages (scripts/test does)"

@@ -8,14 +8,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{Sandbox, add_workspace_plugins, fixtures, repo_root, stderr, stdout};
-
-/// A sandbox holding the workspace's plugins.
-fn sandbox() -> Sandbox {
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
-    sandbox
-}
+use support::{Sandbox, fixtures, repo_root, stderr, stdout};
 
 fn write(sandbox: &Sandbox, name: &str, text: &str) -> PathBuf {
     let path = sandbox.path().join(name);
@@ -81,7 +74,7 @@ config = { pings = 3, min_delay_ms = 5 }
 
 #[test]
 fn the_quickstart_passes_with_every_output_in_one_place() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let output = run(&sandbox, &repo_root().join("configs/quickstart.toml"), &[]);
     assert_eq!(
         output.status.code(),
@@ -129,7 +122,7 @@ fn the_quickstart_passes_with_every_output_in_one_place() {
 
 #[test]
 fn a_crashing_service_fails_the_test_with_the_reason() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let crash = script(&sandbox, "crashing-server", "kill -SEGV $$");
     let text = PING_PONG.replace(
         "role = \"server\"",
@@ -153,7 +146,7 @@ fn a_crashing_service_fails_the_test_with_the_reason() {
 
 #[test]
 fn a_hung_service_is_killed_at_the_timeout() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let hang = script(&sandbox, "hanging-client", "sleep 300");
     let text = PING_PONG
         .replace("timeout = \"20s\"", "timeout = \"1s\"")
@@ -230,7 +223,7 @@ fn processes_in_groups(groups: &[i32]) -> Vec<String> {
 
 #[test]
 fn a_matrix_expands_into_one_test_per_server_client_and_case() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let file = write(
         &sandbox,
         "matrix.toml",
@@ -291,7 +284,7 @@ min_delay_ms = 5
 
 #[test]
 fn parallel_tests_get_their_own_ports_and_all_pass() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let mut text = String::from("[experiment]\nname = \"parallel\"\n");
     let body = PING_PONG.split("[[tests]]").nth(1).unwrap();
     for n in 1..=6 {
@@ -334,7 +327,7 @@ fn parallel_tests_get_their_own_ports_and_all_pass() {
 
 #[test]
 fn sigint_mid_run_stops_every_process_tears_down_and_keeps_finished_results() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let hang = script(&sandbox, "slow-client", "sleep 300");
     let slow = PING_PONG
         .split("[[tests]]")
@@ -409,7 +402,7 @@ fn sigint_mid_run_stops_every_process_tears_down_and_keeps_finished_results() {
 
 #[test]
 fn strace_traces_a_service_into_its_artifacts_and_iterations_reruns_one() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let text = PING_PONG
         .replace(
             "role = \"server\"\n",
@@ -467,7 +460,7 @@ fn strace_traces_a_service_into_its_artifacts_and_iterations_reruns_one() {
 
 #[test]
 fn a_flaky_server_is_caught_by_the_client_and_the_run_exits_1() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let text = PING_PONG.replace(
         "role = \"server\"\n",
         "role = \"server\"\nconfig = { variant = \"flaky\", min_delay_ms = 100, timeout_ms = 1000, seed = 1 }\n",
@@ -505,7 +498,7 @@ fn refused(sandbox: &Sandbox, text: &str) -> String {
 
 #[test]
 fn every_problem_of_a_bad_experiment_is_reported_at_once_with_its_place() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     sandbox.add(&fixtures().server_only, "libserver_only.so");
     let error = refused(
         &sandbox,
@@ -577,7 +570,7 @@ target = "server"
 
 #[test]
 fn schema_problems_and_plugin_problems_are_reported_together() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let error = refused(
         &sandbox,
         "[experiment]\nname = \"bad\"\ncolour = \"red\"\n\n[[tests]]\nname = 1\niterations = \"three\"\nservices = {}\n\n[[tests]]\nname = \"well formed\"\n[tests.services.client]\nimplementation = \"no-such-stack\"\nrole = \"client\"\n",
@@ -613,7 +606,7 @@ fn schema_problems_and_plugin_problems_are_reported_together() {
 
 #[test]
 fn a_toml_syntax_error_and_a_missing_file_are_one_line_each() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let error = refused(&sandbox, "[experiment\nname = \"x\"\n");
     assert_eq!(error.trim().lines().count(), 1, "{error}");
     assert!(error.contains("bad.toml:1:"), "{error}");
@@ -633,7 +626,7 @@ fn the_schema_command_prints_the_experiment_schema() {
 
 #[test]
 fn the_client_tells_the_server_variants_apart() {
-    let sandbox = sandbox();
+    let sandbox = Sandbox::with_workspace_plugins();
     let output = run(
         &sandbox,
         &repo_root().join("configs/minip-variants.toml"),

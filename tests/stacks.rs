@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use serde_json::Value;
-use support::{Sandbox, add_workspace_plugins, stderr, stdout};
+use support::{Sandbox, stderr, stdout};
 
 /// The stacks whose programs no registry here provides, with the config key that
 /// names the program of the role each plays in the test below.
@@ -45,8 +45,7 @@ fn results(directory: &Path) -> Value {
 
 #[test]
 fn plugins_list_shows_every_quic_stack_panther_drives() {
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
+    let sandbox = Sandbox::with_workspace_plugins();
     let output = sandbox.run(&["plugins", "list"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let listing = stdout(&output);
@@ -74,8 +73,7 @@ fn plugins_list_shows_every_quic_stack_panther_drives() {
 
 #[test]
 fn a_stack_that_is_not_installed_is_skipped_with_what_was_looked_for_and_where() {
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
+    let sandbox = Sandbox::with_workspace_plugins();
     let nowhere = sandbox.path().join("not-built");
     let experiment = format!(
         "[experiment]\nname = \"stacks\"\n\n\
@@ -165,8 +163,7 @@ fn a_stack_that_is_not_installed_is_skipped_with_what_was_looked_for_and_where()
 
 #[test]
 fn picoquic_shadow_outside_the_shadow_environment_is_refused_in_one_line() {
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
+    let sandbox = Sandbox::with_workspace_plugins();
     let experiment = "[experiment]\nname = \"stacks\"\n\n\
          [[matrix]]\nname = \"shadow\"\nservers = [\"picoquic_shadow\"]\nclients = [\"quinn\"]\n\
          testcases = [\"handshake\"]\n";
@@ -186,8 +183,7 @@ fn picoquic_shadow_outside_the_shadow_environment_is_refused_in_one_line() {
 
 #[test]
 fn a_case_a_stack_cannot_play_is_unsupported_without_running_anything() {
-    let sandbox = Sandbox::new();
-    add_workspace_plugins(&sandbox);
+    let sandbox = Sandbox::with_workspace_plugins();
     let experiment = "[experiment]\nname = \"stacks\"\n\n\
          [[matrix]]\nname = \"port\"\nservers = [\"quic_go\"]\nclients = [\"quinn\"]\n\
          testcases = [\"handshake\"]\n\n\

@@ -28,6 +28,14 @@ impl Sandbox {
         Self { root }
     }
 
+    /// A sandbox holding the workspace's own plugins and the programs they ship, as
+    /// `cargo build --workspace` leaves them beside the host binary.
+    pub fn with_workspace_plugins() -> Self {
+        let sandbox = Self::new();
+        add_workspace_plugins(&sandbox);
+        sandbox
+    }
+
     /// The plugins directory.
     pub fn plugins(&self) -> PathBuf {
         self.root.path().join("plugins")
@@ -62,12 +70,16 @@ impl Sandbox {
         command
     }
 
+    /// The host on this sandbox's plugins directory with `args`, not yet started.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = self.host();
+        command.arg("--plugins").arg(self.plugins()).args(args);
+        command
+    }
+
     /// Runs the host on this sandbox's plugins directory with `args`.
     pub fn run(&self, args: &[&str]) -> Output {
-        let plugins = self.plugins();
-        let mut command = self.host();
-        command.arg("--plugins").arg(&plugins).args(args);
-        command.output().expect("panther-host runs")
+        self.command(args).output().expect("panther-host runs")
     }
 }
 
@@ -137,11 +149,17 @@ impl Sandbox {
         ];
         args.extend_from_slice(extra);
         let output = self.run(&args);
-        let directory = std::fs::read_dir(&results)
-            .ok()
-            .and_then(|mut entries| entries.next())
-            .map(|entry| entry.unwrap().path());
-        Finished { output, directory }
+        let mut runs: Vec<PathBuf> = std::fs::read_dir(&results)
+            .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
+            .unwrap_or_default();
+        assert!(
+            runs.len() <= 1,
+            "one run made several directories: {runs:?}"
+        );
+        Finished {
+            output,
+            directory: runs.pop(),
+        }
     }
 }
 
@@ -170,6 +188,16 @@ config = {client}
     )
 }
 
+/// The service named `name` in a test's result.
+pub fn service<'a>(test: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    test["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no service '{name}' in {test:#}"))
+}
+
 /// The JSON file a service of a test lists among its artifacts under a name ending in
 /// `file_name` (a tester's verdict.json).
 pub fn artifact_json(
@@ -178,12 +206,7 @@ pub fn artifact_json(
     service: &str,
     file_name: &str,
 ) -> serde_json::Value {
-    let found = test["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == service)
-        .unwrap_or_else(|| panic!("no service '{service}' in {test:#}"));
+    let found = self::service(test, service);
     let path = found["artifacts"]
         .as_array()
         .unwrap()
@@ -216,7 +239,7 @@ fn built_dir() -> PathBuf {
 /// The workspace's own plugins and the programs they ship, as `cargo build
 /// --workspace` leaves them beside the host binary (target/debug), copied into the
 /// sandbox's plugins directory.
-pub fn add_workspace_plugins(sandbox: &Sandbox) {
+fn add_workspace_plugins(sandbox: &Sandbox) {
     let built = built_dir();
     let mut found = 0;
     for entry in std::fs::read_dir(&built)
