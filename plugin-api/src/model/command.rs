@@ -43,6 +43,20 @@ impl CommandSpec {
         self
     }
 
+    /// The command as one line a shell would run the same way: its variables as
+    /// `KEY=VALUE` words, then its argv, each word quoted by [`shell_word`]; its
+    /// working directory is left out.
+    pub fn shell_line(&self) -> String {
+        let variables = self
+            .env
+            .iter()
+            .map(|(key, value)| shell_word(&format!("{key}={value}")));
+        let argv = std::iter::once(&self.program)
+            .chain(&self.args)
+            .map(|word| shell_word(word));
+        variables.chain(argv).collect::<Vec<_>>().join(" ")
+    }
+
     /// Where the bare name `program` is found on the `PATH` this command gets (its own
     /// `PATH` variable, else the host's): the first executable file of that name in its
     /// directories, as starting a program looks. Nothing for a name found nowhere, or
@@ -58,6 +72,20 @@ impl CommandSpec {
         std::env::split_paths(&path)
             .map(|directory| directory.join(program))
             .find(|candidate| is_executable(candidate))
+    }
+}
+
+/// `word` as a shell reads it back: as it is when it holds only characters a shell
+/// takes literally, else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_=/.,:@%+[]".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 
@@ -125,6 +153,33 @@ mod tests {
         let path = std::env::join_paths(directories).unwrap();
         CommandSpec::new("/opt/server", Vec::<String>::new())
             .with_env("PATH", path.into_string().unwrap())
+    }
+
+    #[test]
+    fn a_word_is_quoted_only_when_a_shell_would_split_or_expand_it() {
+        assert_eq!(shell_word("--port=4443"), "--port=4443");
+        assert_eq!(shell_word("a b"), "'a b'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+        let command = CommandSpec::new(
+            "/bin/sh",
+            ["-c", "echo 'hi' $HOME", "", "a=b,c:d@e%f+g", "[::1]:443"],
+        );
+        assert_eq!(
+            command.shell_line(),
+            r#"/bin/sh -c 'echo '\''hi'\'' $HOME' '' a=b,c:d@e%f+g [::1]:443"#
+        );
+    }
+
+    #[test]
+    fn a_shell_line_gives_the_environment_first() {
+        let command = CommandSpec::new("/usr/bin/env", ["-0"])
+            .with_env("RUST_LOG", "info")
+            .with_env("GREETING", "hi there");
+        assert_eq!(
+            command.shell_line(),
+            "'GREETING=hi there' RUST_LOG=info /usr/bin/env -0"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod manifest;
 mod network;
 mod service;
 
-pub use command::{CommandSpec, FileSpec, path_argument};
+pub use command::{CommandSpec, FileSpec, path_argument, shell_word};
 pub use execution::{
     ExecutionFindings, Finding, FindingsRequest, WrapLayer, WrapRequest, WrappedCommand,
 };

@@ -5,9 +5,11 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use panther_link::config::LinkConfig;
-use panther_network_shared::testing::golden::{assert_golden, command_line};
+use panther_network_shared::testing::golden::assert_golden;
 use panther_plugin_api::NetworkEnvironment;
-use panther_plugin_api::model::{Deployment, NetworkRequest, NetworkService, Readiness, Role};
+use panther_plugin_api::model::{
+    CommandSpec, Deployment, NetworkRequest, NetworkService, Readiness, Role,
+};
 use serde_json::{Value, json};
 
 use crate::Netns;
@@ -57,7 +59,7 @@ fn render(deployment: &Deployment) -> String {
         let _ = writeln!(text, "needs root: {reason}");
     }
     for probe in &deployment.skip_unless {
-        let _ = writeln!(text, "skip unless: {}", command_line(&probe.command));
+        let _ = writeln!(text, "skip unless: {}", probe.command.shell_line());
     }
     for file in &deployment.files {
         let _ = writeln!(text, "file {}:", file.path.display());
@@ -66,14 +68,14 @@ fn render(deployment: &Deployment) -> String {
         }
     }
     for command in &deployment.setup {
-        let _ = writeln!(text, "setup: {}", command_line(command));
+        let _ = writeln!(text, "setup: {}", command.shell_line());
     }
     for daemon in &deployment.daemons {
         let _ = writeln!(
             text,
             "daemon {}: {}\n  ready: {}",
             daemon.name,
-            command_line(&daemon.command),
+            daemon.command.shell_line(),
             ready(&daemon.ready)
         );
     }
@@ -95,7 +97,7 @@ fn render(deployment: &Deployment) -> String {
         }
     }
     for command in &deployment.teardown {
-        let _ = writeln!(text, "teardown: {}", command_line(command));
+        let _ = writeln!(text, "teardown: {}", command.shell_line());
     }
     text
 }
@@ -267,7 +269,7 @@ fn the_teardown_succeeds_when_the_namespace_is_gone() {
             .args(&command.args)
             .status()
             .unwrap();
-        assert!(status.success(), "{}: {status}", command_line(command));
+        assert!(status.success(), "{}: {status}", command.shell_line());
     }
 }
 
@@ -278,7 +280,7 @@ fn capture_adds_a_tcpdump_per_link_and_names_its_pcap() {
         .daemons
         .iter()
         .filter(|daemon| daemon.name.starts_with("capture-"))
-        .map(|daemon| command_line(&daemon.command))
+        .map(|daemon| daemon.command.shell_line())
         .collect();
     assert_eq!(captures.len(), 2);
     assert!(captures[0].ends_with(
@@ -303,7 +305,11 @@ fn netem_runs_no_daemon_and_bridges_the_links() {
         .deploy(&request(json!({"emulator": "netem", "loss": "1%"})))
         .unwrap();
     assert!(deployment.daemons.is_empty() && deployment.files.is_empty());
-    let lines: Vec<String> = deployment.setup.iter().map(command_line).collect();
+    let lines: Vec<String> = deployment
+        .setup
+        .iter()
+        .map(CommandSpec::shell_line)
+        .collect();
     assert!(
         lines
             .iter()

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use panther_network_shared::testing::golden::{assert_golden, command_line, render};
+use panther_network_shared::testing::golden::{assert_golden, render};
 use panther_network_shared::testing::printing;
 use panther_network_shared::testing::requests::{self, address, network_request};
 use panther_plugin_api::NetworkEnvironment;
@@ -175,7 +175,7 @@ fn deploys_each_service_at_its_host_of_the_subnet() {
     let [probe] = deployment.skip_unless.as_slice() else {
         panic!("{:?}", deployment.skip_unless)
     };
-    assert_eq!(command_line(&probe.command), "shadow --version");
+    assert_eq!(probe.command.shell_line(), "shadow --version");
     assert_eq!(probe.what, "the Shadow simulator");
     assert!(probe.how_to_get.contains("`program` key"));
 }

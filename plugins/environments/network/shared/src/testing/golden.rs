@@ -3,34 +3,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use panther_plugin_api::model::{CommandSpec, Deployment, Launcher};
-
-/// `word` as a shell would need it: as it is when plain (brackets too, for IPv6
-/// endpoints), else in single quotes.
-fn quoted(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_=/.,:@%+[]".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-/// `command` as one shell line: its environment as `KEY=VALUE` words, then its argv
-/// (its working directory left out).
-pub fn command_line(command: &CommandSpec) -> String {
-    let mut words: Vec<String> = command
-        .env
-        .iter()
-        .map(|(key, value)| quoted(&format!("{key}={value}")))
-        .collect();
-    words.push(quoted(&command.program));
-    words.extend(command.args.iter().map(|arg| quoted(arg)));
-    words.join(" ")
-}
+use panther_plugin_api::model::{Deployment, Launcher};
 
 /// The deployment and the launcher as text, for the golden file: the addresses,
 /// probes and teardown, then the launcher's command, outputs and collections, then
@@ -42,16 +15,16 @@ pub fn render(deployment: &Deployment, launcher: &Launcher) -> String {
         let _ = writeln!(text, "address {name}: {}:{}", address.host, address.port);
     }
     for probe in &deployment.skip_unless {
-        let line = command_line(&probe.command);
+        let line = probe.command.shell_line();
         let _ = writeln!(text, "skip unless: {line} ({})", probe.what);
     }
     for command in &deployment.teardown {
-        let _ = writeln!(text, "teardown: {}", command_line(command));
+        let _ = writeln!(text, "teardown: {}", command.shell_line());
     }
     let _ = writeln!(
         text,
         "\n## launcher\ncommand: {}",
-        command_line(&launcher.command)
+        launcher.command.shell_line()
     );
     for (name, outputs) in &launcher.outputs {
         let _ = writeln!(
@@ -63,7 +36,7 @@ pub fn render(deployment: &Deployment, launcher: &Launcher) -> String {
         );
     }
     for collection in &launcher.collect {
-        let _ = writeln!(text, "collect: {}", command_line(&collection.command));
+        let _ = writeln!(text, "collect: {}", collection.command.shell_line());
     }
     for file in &launcher.files {
         let _ = write!(text, "\n## {}\n{}", file.path.display(), file.contents);
@@ -91,33 +64,12 @@ pub fn assert_golden(path: &Path, actual: &str) {
 mod tests {
     use std::collections::BTreeMap;
 
-    use panther_plugin_api::model::{Collection, FileSpec, Launch, LaunchedOutputs, Probe};
+    use panther_plugin_api::model::{
+        Collection, CommandSpec, FileSpec, Launch, LaunchedOutputs, Probe,
+    };
 
     use super::*;
     use crate::testing::requests::address;
-
-    #[test]
-    fn quotes_only_the_words_a_shell_would_split_or_expand() {
-        let command = CommandSpec::new(
-            "/bin/sh",
-            ["-c", "echo 'hi' $HOME", "", "a=b,c:d@e%f+g", "[::1]:443"],
-        );
-        assert_eq!(
-            command_line(&command),
-            r#"/bin/sh -c 'echo '\''hi'\'' $HOME' '' a=b,c:d@e%f+g [::1]:443"#
-        );
-    }
-
-    #[test]
-    fn the_environment_comes_first() {
-        let command = CommandSpec::new("/usr/bin/env", ["-0"])
-            .with_env("RUST_LOG", "info")
-            .with_env("GREETING", "hi there");
-        assert_eq!(
-            command_line(&command),
-            "'GREETING=hi there' RUST_LOG=info /usr/bin/env -0"
-        );
-    }
 
     #[test]
     fn renders_every_part_of_the_plan_in_order() {

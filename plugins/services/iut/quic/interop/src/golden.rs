@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
-    CommandSpec, PeerInfo, Role, ServiceAddress, ServicePlan, ServiceRequest, TlsFiles,
+    CommandSpec, PeerInfo, Role, ServiceAddress, ServicePlan, ServiceRequest, TlsFiles, shell_word,
 };
 
 use crate::testcase::TestCase;
@@ -76,29 +76,11 @@ pub fn request_in(role: Role, case: &str, network: &str) -> ServiceRequest {
     }
 }
 
-fn quoted(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_=/.,:@%+[]".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
+/// `command` as one shell line, inside `(cd DIR && ...)` when it has a directory.
 fn command_line(command: &CommandSpec) -> String {
-    let mut words: Vec<String> = command
-        .env
-        .iter()
-        .map(|(key, value)| quoted(&format!("{key}={value}")))
-        .collect();
-    words.push(quoted(&command.program));
-    words.extend(command.args.iter().map(|arg| quoted(arg)));
-    let line = words.join(" ");
+    let line = command.shell_line();
     match &command.cwd {
-        Some(cwd) => format!("(cd {} && {line})", quoted(&cwd.display().to_string())),
+        Some(cwd) => format!("(cd {} && {line})", shell_word(&cwd.display().to_string())),
         None => line,
     }
 }
@@ -200,14 +182,6 @@ pub fn assert_golden(path: &Path, actual: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn words_with_spaces_or_quotes_are_quoted_for_a_shell() {
-        assert_eq!(quoted("--port=4443"), "--port=4443");
-        assert_eq!(quoted("a b"), "'a b'");
-        assert_eq!(quoted("it's"), r"'it'\''s'");
-        assert_eq!(quoted(""), "''");
-    }
 
     #[test]
     fn a_client_request_targets_the_server_with_its_address() {
