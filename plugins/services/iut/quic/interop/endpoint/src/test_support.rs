@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use tempfile::TempDir;
 use wait_timeout::ChildExt;
@@ -230,13 +232,24 @@ fn is_qlog(path: &Path, prefix: &str) -> bool {
     name.starts_with(prefix) && name.ends_with(".sqlog")
 }
 
-/// A server process, killed when dropped.
+/// A server process, stopped when dropped as the host stops one: SIGTERM, so that it
+/// closes its connections and flushes their qlogs, then SIGKILL if it has not ended
+/// within [`STOP_GRACE`].
 pub struct Server(Child);
+
+/// How long a server has to end after SIGTERM.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
+        let stopped = i32::try_from(self.0.id()).is_ok_and(|pid| {
+            kill(Pid::from_raw(pid), Signal::SIGTERM).is_ok()
+                && matches!(self.0.wait_timeout(STOP_GRACE), Ok(Some(_)))
+        });
+        if !stopped {
+            self.0.kill().ok();
+            self.0.wait().ok();
+        }
     }
 }
 
