@@ -163,6 +163,7 @@ fn main() {
         output_dir: scratch.path().join("out"),
         artifacts_dir: scratch.path().join("out/artifacts"),
         plugin_dir: plugins.clone(),
+        cache_dir: PathBuf::new(),
         tls: None,
     };
     let calls_per_sample = 1000;

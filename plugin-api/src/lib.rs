@@ -60,6 +60,7 @@
 //! # fn main() {}
 //! ```
 
+pub mod cache;
 pub mod component;
 pub mod config;
 pub mod error;

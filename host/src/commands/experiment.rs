@@ -73,6 +73,7 @@ pub fn prepare(
         &directory,
         &run_id,
         &experiment.source,
+        context.cache_directory(),
     )?;
     skip_failed_probes(&mut plan);
     check_programs(&plan)?;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets};
-use panther_plugin_api::model::{ComponentKind, Manifest};
+use panther_plugin_api::model::{ComponentKind, ImplementationVersion, Manifest, Requirement};
 use serde_json::json;
 
 use crate::cli::GlobalOptions;
@@ -31,6 +31,11 @@ impl Context {
             cache_directory: global.cache_dir.clone().or_else(default_cache_directory),
             prober: Prober::current_exe()?,
         })
+    }
+
+    /// The cache directory (`--cache-dir`, else the default), if there is one.
+    pub fn cache_directory(&self) -> Option<&Path> {
+        self.cache_directory.as_deref()
     }
 
     /// Where the host keeps what outlives a run (the probe cache, pending teardowns).
@@ -149,11 +154,58 @@ fn examine_one(context: &Context, plugin: &str) -> anyhow::Result<(PathBuf, Mani
     Ok((entry.path.clone(), entry.manifest.clone()))
 }
 
+/// Whether a version's requirements are met: the requirements missing, a relative
+/// path being taken from the cache directory.
+fn missing_requirements<'a>(
+    context: &Context,
+    version: &'a ImplementationVersion,
+) -> Vec<&'a Requirement> {
+    version
+        .requires
+        .iter()
+        .filter(|requirement| {
+            let path = match context.cache_directory() {
+                Some(cache) if requirement.path.is_relative() => cache.join(&requirement.path),
+                _ => requirement.path.clone(),
+            };
+            !path.exists()
+        })
+        .collect()
+}
+
+/// The versions a service manager offers, one line each: its name, whether it is the
+/// default, whether it is built (or how to build it), and what it is.
+fn version_lines(context: &Context, manifest: &Manifest) -> Vec<String> {
+    manifest
+        .versions
+        .iter()
+        .map(|version| {
+            let default = if version.default { " (default)" } else { "" };
+            let state = match missing_requirements(context, version).first() {
+                None => "built".to_owned(),
+                Some(missing) => format!("not built: {}", missing.how_to_get),
+            };
+            format!(
+                "  {}{default}: {state}\n      {}",
+                version.name, version.description
+            )
+        })
+        .collect()
+}
+
 /// Prints everything a plugin says about itself.
 pub fn inspect(context: &Context, plugin: &str, as_json: bool) -> anyhow::Result<ExitCode> {
     let (path, manifest) = examine_one(context, plugin)?;
     if as_json {
-        let document = json!({ "file": path, "manifest": manifest });
+        let built: serde_json::Map<String, serde_json::Value> = manifest
+            .versions
+            .iter()
+            .map(|version| {
+                let built = missing_requirements(context, version).is_empty();
+                (version.name.clone(), json!(built))
+            })
+            .collect();
+        let document = json!({ "file": path, "manifest": manifest, "built": built });
         println!("{}", serde_json::to_string_pretty(&document)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -174,6 +226,12 @@ pub fn inspect(context: &Context, plugin: &str, as_json: bool) -> anyhow::Result
     if manifest.kind == ComponentKind::ExecutionEnvironment {
         println!("layer:        {}", manifest.layer.as_str());
         println!("claims:       {}", or_dash(manifest.claims.join(", ")));
+    }
+    if !manifest.versions.is_empty() {
+        println!("versions (config key `version`):");
+        for line in version_lines(context, &manifest) {
+            println!("{line}");
+        }
     }
     println!("file:         {}", path.display());
     println!("plugin-api:   {}", manifest.build.api_version);

@@ -35,7 +35,8 @@ pub fn slug(text: &str) -> String {
 }
 
 /// Plans every iteration of every test; a plugin refusing to plan refuses the run,
-/// at the key of the experiment file it names when it names one.
+/// at the key of the experiment file it names when it names one. Service managers are
+/// told `cache_dir`, where builds of their implementations are kept.
 pub fn plan_run(
     experiment: &str,
     tests: &[TestDefinition],
@@ -43,6 +44,7 @@ pub fn plan_run(
     directory: &Path,
     run_id: &str,
     source: &SourceFile,
+    cache_dir: Option<&Path>,
 ) -> Result<RunPlan, InputError> {
     let ports = PortAllocator::new();
     // The process id keeps two runs started in the same second, whose ids may be
@@ -59,6 +61,7 @@ pub fn plan_run(
                 test,
                 components,
                 ports: &ports,
+                cache_dir,
                 instance: format!("{run_tag}-{}-{iteration}", index + 1),
                 directory: test_directory.join(format!("iteration-{iteration}")),
             };
@@ -80,6 +83,7 @@ struct Context<'a> {
     test: &'a TestDefinition,
     components: &'a Components,
     ports: &'a PortAllocator,
+    cache_dir: Option<&'a Path>,
     instance: String,
     directory: PathBuf,
 }
@@ -257,6 +261,7 @@ impl Context<'_> {
             output_dir: output_dir.clone(),
             artifacts_dir: artifacts_dir.clone(),
             plugin_dir: manager.directory.clone(),
+            cache_dir: self.cache_dir.map(Path::to_path_buf).unwrap_or_default(),
             tls: Some(tls_files(&output_dir)),
         };
         let plan = manager.handle.plan(&request).map_err(|e| {

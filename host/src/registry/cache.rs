@@ -140,21 +140,6 @@ impl Cache {
     }
 }
 
-/// The directory the cache is kept in: `PANTHER_CACHE_DIR`, else the user's cache
-/// directory (`$XDG_CACHE_HOME` or `~/.cache`) under `panther-host`.
-pub fn default_cache_directory() -> Option<PathBuf> {
-    let variable = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    variable("PANTHER_CACHE_DIR").or_else(|| {
-        variable("XDG_CACHE_HOME")
-            .or_else(|| variable("HOME").map(|home| home.join(".cache")))
-            .map(|base| base.join("panther-host"))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

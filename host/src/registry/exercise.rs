@@ -71,6 +71,7 @@ fn sample_request(manifest: &Manifest, role: Role, plugin_dir: &Path) -> Service
         output_dir: scratch(me),
         artifacts_dir: scratch(me).join("artifacts"),
         plugin_dir: plugin_dir.to_path_buf(),
+        cache_dir: scratch("cache"),
         tls: None,
     }
 }

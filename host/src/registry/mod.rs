@@ -17,7 +17,7 @@ use std::time::Duration;
 use panther_plugin_api::model::Manifest;
 use serde::{Deserialize, Serialize};
 
-pub use cache::{Cache, FileStamp, default_cache_directory};
+pub use cache::{Cache, FileStamp};
 pub use component::{
     CallError, Component, ExecutionEnvironmentHandle, NetworkEnvironmentHandle,
     ServiceManagerHandle,
@@ -25,6 +25,7 @@ pub use component::{
 pub use directories::{PLUGIN_PATH_VARIABLE, plugin_directories};
 pub use exercise::CallReport;
 pub use loader::LoadedPlugin;
+pub use panther_plugin_api::cache::default_cache_directory;
 pub use probe::{PROBE_SUBCOMMAND, ProbeReport, Prober, run_probe};
 
 use crate::error::InputError;

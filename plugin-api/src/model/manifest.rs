@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::WrapLayer;
+use super::{Requirement, WrapLayer};
 
 /// What a plugin component is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -82,6 +82,27 @@ pub struct Description {
     /// service, and the experiment is refused.
     #[serde(default)]
     pub claims: Vec<String>,
+    /// For a service manager: the versions of its implementation that its `version`
+    /// config key chooses among, and what each needs built (since 1.3.0).
+    #[serde(default)]
+    pub versions: Vec<ImplementationVersion>,
+}
+
+/// A version of an implementation that a service manager offers, chosen by the
+/// `version` key of its config.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImplementationVersion {
+    /// The value of the `version` key that chooses it (`rfc9000`).
+    pub name: String,
+    /// What it is: the upstream commits, the protocol version it speaks.
+    pub description: String,
+    /// Whether it is the one used when the config names none.
+    #[serde(default)]
+    pub default: bool,
+    /// The files it needs that a build makes; a relative path is taken from the
+    /// host's cache directory (`ServiceRequest::cache_dir`), where builds are kept.
+    #[serde(default)]
+    pub requires: Vec<Requirement>,
 }
 
 impl Default for Description {
@@ -95,6 +116,7 @@ impl Default for Description {
             config_schema: empty_object_schema(),
             layer: WrapLayer::default(),
             claims: Vec::new(),
+            versions: Vec::new(),
         }
     }
 }
@@ -153,6 +175,9 @@ pub struct Manifest {
     /// For an execution environment: what it takes for itself on a service.
     #[serde(default)]
     pub claims: Vec<String>,
+    /// For a service manager: the versions of its implementation it offers.
+    #[serde(default)]
+    pub versions: Vec<ImplementationVersion>,
     /// How the plugin was built.
     pub build: BuildInfo,
 }
@@ -175,6 +200,7 @@ impl Manifest {
             config_schema: description.config_schema,
             layer: description.layer,
             claims: description.claims,
+            versions: description.versions,
             build,
         }
     }

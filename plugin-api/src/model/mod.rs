@@ -14,7 +14,7 @@ pub use command::{CommandSpec, FileSpec, path_argument, shell_word};
 pub use execution::{
     ExecutionFindings, Finding, FindingsRequest, WrapLayer, WrapRequest, WrappedCommand,
 };
-pub use manifest::{BuildInfo, ComponentKind, Description, Manifest, Role};
+pub use manifest::{BuildInfo, ComponentKind, Description, ImplementationVersion, Manifest, Role};
 pub use network::{
     Collection, Deployment, Launch, LaunchRequest, LaunchedOutputs, Launcher, NetworkRequest,
     NetworkService, PlannedService, Probe, ServiceAddress,

@@ -44,6 +44,11 @@ pub struct ServiceRequest {
     /// it needs beside itself.
     #[serde(default)]
     pub plugin_dir: PathBuf,
+    /// The host's cache directory (`--cache-dir`, else `$PANTHER_CACHE_DIR`, else
+    /// `~/.cache/panther-host`), where builds of implementations are kept; empty when
+    /// the host has none (since 1.3.0).
+    #[serde(default)]
+    pub cache_dir: PathBuf,
     /// Where the host writes this service's TLS files when its plan asks for them.
     #[serde(default)]
     pub tls: Option<TlsFiles>,

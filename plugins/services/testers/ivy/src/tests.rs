@@ -45,6 +45,7 @@ fn request(role: Role, config: Value, artifacts_dir: &Path) -> ServiceRequest {
         output_dir: PathBuf::from("/results/tester"),
         artifacts_dir: artifacts_dir.to_path_buf(),
         plugin_dir: PathBuf::from("/plugins"),
+        cache_dir: PathBuf::from("/cache"),
         tls: None,
     }
 }

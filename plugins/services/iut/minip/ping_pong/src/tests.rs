@@ -47,6 +47,7 @@ fn request(role: Role, config: Value, artifacts_dir: &Path) -> ServiceRequest {
         output_dir: artifacts_dir.join("out"),
         artifacts_dir: artifacts_dir.to_path_buf(),
         plugin_dir: PathBuf::from("/plugins"),
+        cache_dir: PathBuf::from("/cache"),
         tls: None,
     }
 }

@@ -66,6 +66,7 @@ pub fn request_in(role: Role, case: &str, network: &str) -> ServiceRequest {
         peers,
         artifacts_dir: output.join("artifacts"),
         plugin_dir: PathBuf::from("/opt/panther/plugins"),
+        cache_dir: PathBuf::from("/home/user/.cache/panther-host"),
         tls: Some(TlsFiles {
             ca: certs.join("ca.pem"),
             certificate: certs.join("cert.pem"),

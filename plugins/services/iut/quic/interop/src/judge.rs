@@ -202,6 +202,7 @@ mod tests {
             output_dir: root.join("client"),
             artifacts_dir: root.join("client/artifacts"),
             plugin_dir: root.to_path_buf(),
+            cache_dir: root.join("cache"),
             tls: None,
         };
         ServiceOutcome {

@@ -7,6 +7,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use panther_plugin_api::cache::default_cache_directory;
 use sha2::{Digest, Sha256};
 
 /// Where the compiled test's sources sit inside an entry: the tester looks for them
@@ -19,23 +20,11 @@ const INPUTS_FILE: &str = "inputs.txt";
 /// Bumped when the layout of an entry changes.
 const LAYOUT: &str = "panther-ivy cache 2";
 
-/// The cache directory when none is given: `$PANTHER_CACHE_DIR/ivy`, else
-/// `$XDG_CACHE_HOME/panther-host/ivy`, else `~/.cache/panther-host/ivy`.
+/// The cache directory when none is given: `ivy` in the host's default cache directory
+/// (`$PANTHER_CACHE_DIR`, else `$XDG_CACHE_HOME/panther-host`, else
+/// `~/.cache/panther-host`).
 pub fn default_dir() -> Option<PathBuf> {
-    default_dir_from(|name| std::env::var_os(name))
-}
-
-/// The default cache directory, with the environment read by `variable`.
-fn default_dir_from(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
-    let variable = |name: &str| {
-        variable(name)
-            .filter(|value| !value.is_empty())
-            .map(PathBuf::from)
-    };
-    variable("PANTHER_CACHE_DIR")
-        .or_else(|| variable("XDG_CACHE_HOME").map(|dir| dir.join("panther-host")))
-        .or_else(|| variable("HOME").map(|home| home.join(".cache/panther-host")))
-        .map(|dir| dir.join("ivy"))
+    default_cache_directory().map(|dir| dir.join("ivy"))
 }
 
 /// Everything a compiled test depends on.
@@ -307,37 +296,6 @@ mod tests {
         paths.sort();
         assert_eq!(paths, [PathBuf::from("a.ivy"), PathBuf::from("b/c.ivy")]);
         assert!(read_tree(Path::new("/nonexistent/spec"), &ivy).is_err());
-    }
-
-    #[test]
-    fn the_default_directory_follows_the_host_s_cache() {
-        let with = |pairs: &'static [(&str, &str)]| {
-            default_dir_from(|name| {
-                pairs
-                    .iter()
-                    .find(|(key, _)| *key == name)
-                    .map(|(_, value)| value.into())
-            })
-        };
-        let all = &[
-            ("PANTHER_CACHE_DIR", "/p"),
-            ("XDG_CACHE_HOME", "/x"),
-            ("HOME", "/h"),
-        ];
-        assert_eq!(with(all), Some(PathBuf::from("/p/ivy")));
-        assert_eq!(
-            with(&[
-                ("PANTHER_CACHE_DIR", ""),
-                ("XDG_CACHE_HOME", "/x"),
-                ("HOME", "/h")
-            ]),
-            Some(PathBuf::from("/x/panther-host/ivy"))
-        );
-        assert_eq!(
-            with(&[("HOME", "/h")]),
-            Some(PathBuf::from("/h/.cache/panther-host/ivy"))
-        );
-        assert_eq!(with(&[]), None);
     }
 
     #[test]
