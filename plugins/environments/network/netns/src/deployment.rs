@@ -70,6 +70,12 @@ pub fn deploy(request: &NetworkRequest, config: &Config) -> Result<Deployment, P
                         link_port(index),
                         "-U".to_owned(),
                         "--immediate-mode".to_owned(),
+                        // One kernel ring slot per snapshot length of buffer: the
+                        // defaults (256 KiB, 2 MiB) hold eight frames and drop bursts.
+                        "-s".to_owned(),
+                        "2048".to_owned(),
+                        "-B".to_owned(),
+                        "16384".to_owned(),
                         "-w".to_owned(),
                         path_argument(&capture)?,
                     ],

@@ -284,7 +284,7 @@ fn capture_adds_a_tcpdump_per_link_and_names_its_pcap() {
         .collect();
     assert_eq!(captures.len(), 2);
     assert!(captures[0].ends_with(
-        "/usr/bin/tcpdump -i p0 -U --immediate-mode -w /run/panther/test/server/artifacts/link.pcap"
+        "/usr/bin/tcpdump -i p0 -U --immediate-mode -s 2048 -B 16384 -w /run/panther/test/server/artifacts/link.pcap"
     ));
     let artifacts = &deployment.launches["client"].artifacts;
     assert_eq!(

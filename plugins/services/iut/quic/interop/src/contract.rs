@@ -96,6 +96,10 @@ fn capture(request: &ServiceRequest, server: &ServiceAddress) -> Companion {
     // tcpdump says "listening on" only once the capture is live and filtered, so the
     // client's first packet is never missed; immediate mode and -U hand over and write
     // every packet as it comes, so a capture stopped right after a short test is whole.
+    // The kernel's capture ring has one slot per snapshot length of buffer: with the
+    // defaults (256 KiB per packet, 2 MiB) a burst of nine datagrams overflows it and
+    // the kernel drops the rest, so the snapshot is one datagram on a 64 KiB MTU and
+    // the buffer 32 MiB (512 slots).
     let command = CommandSpec::new(
         "/usr/bin/tcpdump",
         [
@@ -103,6 +107,10 @@ fn capture(request: &ServiceRequest, server: &ServiceAddress) -> Companion {
             "any".to_owned(),
             "--immediate-mode".to_owned(),
             "-U".to_owned(),
+            "-s".to_owned(),
+            "65535".to_owned(),
+            "-B".to_owned(),
+            "32768".to_owned(),
             "-w".to_owned(),
             capture_path(request).display().to_string(),
             "udp".to_owned(),
