@@ -2,21 +2,23 @@
 //! files each one transfers, the plans that follow the endpoint contract (ROLE,
 //! TESTCASE, REQUESTS, LISTEN, WWW, DOWNLOADS, CERTS, SSLKEYLOGFILE, QLOGDIR), and the
 //! judge that compares what the client downloaded with what the server served, byte
-//! for byte. Each stack's plugin adds only how its program is started.
+//! for byte; and, for the stacks no package provides, their pinned sources and where
+//! their builds are. Each stack's plugin adds only how its program is started.
 
 mod contract;
-mod external;
 #[cfg(any(test, feature = "golden"))]
 pub mod golden;
 mod judge;
+pub mod stacks;
 mod testcase;
+mod unsupported;
 mod wire;
 
 pub use contract::{
     Endpoint, capture_path, client_plan, downloads_directory, keylog_path, plan, qlog_directory,
     request_urls, served_directory, server_plan, socket_address, test_case, wire_path,
 };
-pub use external::{unsupported_case, user_built};
 pub use judge::judge;
 pub use testcase::{TestCase, TestFile};
+pub use unsupported::unsupported_case;
 pub use wire::Wire;

@@ -1,24 +1,9 @@
-//! What the service managers of stacks that no package provides share: the program a
-//! user builds and points the plugin's config at, skipped when it is not there, and
-//! the test cases a stack's programs can play.
+//! The test cases a stack's programs cannot play.
 
-use std::path::Path;
-
-use panther_plugin_api::model::{Requirement, ServiceRequest};
+use panther_plugin_api::model::ServiceRequest;
 
 use crate::contract::test_case;
 use crate::testcase::TestCase;
-
-/// A program the user builds: when it is missing, tests that need it are skipped with
-/// which program was looked for, where, the config key that points at it, and how to
-/// build it.
-pub fn user_built(program: &Path, what: &str, key: &str, how_to_get: &str) -> Requirement {
-    Requirement {
-        path: program.to_path_buf(),
-        what: format!("{what} (config key `{key}`)"),
-        how_to_get: how_to_get.to_owned(),
-    }
-}
 
 /// Why `stack` cannot play the request's test case, when `supported` lacks it.
 pub fn unsupported_case(
