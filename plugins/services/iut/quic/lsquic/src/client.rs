@@ -3,8 +3,7 @@
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{CommandSpec, ServicePlan, ServiceRequest};
 use panther_quic_interop::{
-    Endpoint, TestCase, client_plan, downloads_directory, request_urls, test_case,
-    unsupported_case, user_built,
+    Endpoint, TestCase, client_plan, downloads_directory, request_urls, test_case, unsupported_case,
 };
 
 use crate::config::Config;
@@ -57,6 +56,7 @@ fn requests(paths: &[String]) -> Vec<String> {
 /// verified (that needs `-C`). Resumption first fetches one file on a connection of
 /// its own, which saves the session ticket that `-0` then resumes.
 pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, PluginError> {
+    let (program, requirement) = config.client(request)?;
     let (server, urls) = request_urls(request)?;
     let case = test_case(request).0;
     let mut flags = protocol::service_port(&server).to_vec();
@@ -84,7 +84,7 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
                 .to_string(),
         ]);
     }
-    let program = config.client.display().to_string();
+    let program = program.display().to_string();
     let command = |paths: &[String]| {
         let mut args = flags.clone();
         args.extend(requests(paths));
@@ -97,16 +97,9 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
     };
     let endpoint = Endpoint {
         command: command(&rest),
-        requires: vec![],
+        requires: vec![requirement],
     };
     let mut plan = ServicePlan {
-        skip_without: vec![user_built(
-            &config.client,
-            "http_client, lsquic's HTTP client example",
-            "client",
-            "build lsquic (https://github.com/litespeedtech/lsquic, with BoringSSL) and set \
-             `client` to its bin/http_client",
-        )],
         unsupported: unsupported_case(request, "lsquic", &SUPPORTED),
         ..client_plan(request, endpoint)?
     };

@@ -1,6 +1,7 @@
 //! The lsquic service manager: lsquic's `http_server` and `http_client` examples,
-//! which no package provides: the user builds lsquic and the tests that need a
-//! missing program are skipped.
+//! which no package provides: `scripts/build-stacks lsquic` builds them from the
+//! pinned sources (stacks.toml) into the host's cache, where the plans find them; a
+//! run that needs them before they are built is refused with that command.
 //!
 //! Every flag comes from the programs' option parsing in litespeedtech/lsquic:
 //! - bin/prog.h (`PROG_OPTS`, the common getopt letters) and bin/prog.c
@@ -29,6 +30,7 @@ use panther_plugin_api::model::{
 };
 use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_config};
 use panther_quic_interop::judge;
+use panther_quic_interop::stacks::offered_versions;
 
 use crate::config::Config;
 
@@ -45,6 +47,7 @@ impl ServiceManager for Lsquic {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: config::schema(),
+            versions: offered_versions(config::STACK),
             ..Description::default()
         }
     }

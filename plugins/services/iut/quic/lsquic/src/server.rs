@@ -3,7 +3,7 @@
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{CommandSpec, ServicePlan, ServiceRequest};
 use panther_quic_interop::{
-    Endpoint, TestCase, served_directory, server_plan, test_case, unsupported_case, user_built,
+    Endpoint, TestCase, served_directory, server_plan, test_case, unsupported_case,
 };
 
 use crate::config::Config;
@@ -36,6 +36,7 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
         .tls
         .as_ref()
         .ok_or_else(|| PluginError::new("the host gave no TLS files for the server"))?;
+    let (program, requirement) = config.server(request)?;
     let case = test_case(request).0;
     let mut args = protocol::service_port(&request.address).to_vec();
     for name in certificate_names(request) {
@@ -50,24 +51,16 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
     ]);
     args.extend(keylog::flags(request));
     args.extend(protocol::flags(case));
-    let mut command = CommandSpec::new(config.server.display().to_string(), args);
+    let mut command = CommandSpec::new(program.display().to_string(), args);
     if case == Some(TestCase::Retry) {
-        // lsquic_engine.c reads it in debug builds (CMake's default build type) and in
-        // builds with LSQUIC_QIR, as lsquic's interop image is built.
+        // lsquic_engine.c reads it in builds without NDEBUG, as the pinned build is.
         command = command.with_env("LSQUIC_FORCE_RETRY", "1");
     }
     let endpoint = Endpoint {
         command,
-        requires: vec![],
+        requires: vec![requirement],
     };
     let mut plan = ServicePlan {
-        skip_without: vec![user_built(
-            &config.server,
-            "http_server, lsquic's HTTP server example",
-            "server",
-            "build lsquic (https://github.com/litespeedtech/lsquic, with BoringSSL) and set \
-             `server` to its bin/http_server",
-        )],
         unsupported: unsupported_case(request, "lsquic", &SUPPORTED),
         ..server_plan(request, endpoint)
     };

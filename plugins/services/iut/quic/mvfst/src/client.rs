@@ -8,7 +8,7 @@ use panther_quic_interop::{
 };
 
 use crate::cases::{CLIENT_SUPPORTED, http};
-use crate::config::{Config, requirement};
+use crate::config::Config;
 use crate::flag;
 
 /// The path of `url` (`/name` of `https://host:port/name`), which hq's `--path` takes.
@@ -25,6 +25,7 @@ pub fn url_path(url: &str) -> String {
 /// the first path and stores the session in `--psk_file`, then the run resumes it
 /// for the others (with `--early_data` for 0-RTT).
 pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, PluginError> {
+    let (program, requirement) = config.program(request)?;
     let (server, urls) = request_urls(request)?;
     let case = test_case(request).0;
     let http = http(case);
@@ -52,7 +53,7 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
     if case == Some(TestCase::Zerortt) {
         flags.push(flag("early_data", true));
     }
-    let program = config.binary.display().to_string();
+    let program = program.display().to_string();
     let command = |paths: &[String]| {
         let mut args = flags.clone();
         args.push(flag("path", paths.join(",")));
@@ -65,7 +66,7 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
     };
     let endpoint = Endpoint {
         command: command(&rest),
-        requires: Vec::new(),
+        requires: vec![requirement],
     };
     let mut plan = client_plan(request, endpoint)?;
     if let Some(first) = first {
@@ -74,7 +75,6 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
         plan.prepare.push(ticket);
     }
     Ok(ServicePlan {
-        skip_without: vec![requirement(&config.binary)],
         unsupported: unsupported_case(request, "mvfst", &CLIENT_SUPPORTED),
         ..plan
     })

@@ -1,28 +1,47 @@
-//! The plugin's `config` table: where proxygen's `hq` program is.
+//! The plugin's `config` table: which pinned build of proxygen's `hq` runs, or one's
+//! own.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use panther_plugin_api::model::Requirement;
-use panther_quic_interop::user_built;
+use panther_plugin_api::PluginError;
+use panther_plugin_api::model::{Requirement, ServiceRequest};
+use panther_quic_interop::stacks::{default_version, stack_program, version_schema};
 use serde::Deserialize;
 
-/// Where mvfst's interop image (lnicco/mvfst-qns, `HQ_CLI` in its run_endpoint.sh)
-/// has proxygen's build put `hq`.
-const DEFAULT_BINARY: &str = "/proxygen/_build/proxygen/bin/hq";
+/// The stack, as stacks.toml names it.
+pub const STACK: &str = "mvfst";
 
 /// The plugin's `config` table.
 #[derive(Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// Proxygen's `hq` program, over mvfst; it plays both roles.
-    pub binary: PathBuf,
+    /// The pinned version (stacks.toml) whose build runs.
+    pub version: String,
+    /// Proxygen's `hq` of one's own, instead of the pinned build's; it plays both
+    /// roles.
+    pub binary: Option<PathBuf>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
-            binary: PathBuf::from(DEFAULT_BINARY),
+            version: default_version(STACK),
+            binary: None,
         }
+    }
+}
+
+impl Config {
+    /// `hq` and what running it needs.
+    pub fn program(&self, request: &ServiceRequest) -> Result<(PathBuf, Requirement), PluginError> {
+        stack_program(
+            STACK,
+            &self.version,
+            "hq",
+            self.binary.as_deref(),
+            "binary",
+            &request.cache_dir,
+        )
     }
 }
 
@@ -31,25 +50,14 @@ pub fn schema() -> serde_json::Value {
     serde_json::json!({
         "type": "object",
         "properties": {
+            "version": version_schema(STACK),
             "binary": {
                 "type": "string",
-                "description": "proxygen's hq program (proxygen/httpserver/samples/hq), \
-                                HTTP over mvfst, client and server",
-                "default": DEFAULT_BINARY
+                "description": "proxygen's hq program of one's own \
+                                (proxygen/httpserver/samples/hq), HTTP over mvfst, client \
+                                and server, instead of the pinned build's"
             }
         },
         "additionalProperties": false
     })
-}
-
-/// `hq` at `program`: tests are skipped while it is missing.
-pub fn requirement(program: &Path) -> Requirement {
-    user_built(
-        program,
-        "hq, proxygen's HTTP client and server over mvfst",
-        "binary",
-        "build proxygen from https://github.com/facebook/proxygen (`proxygen/build.sh`, \
-         which builds mvfst too, as the mvfst-qns interop image does) and set `binary` to \
-         its _build/proxygen/bin/hq",
-    )
 }

@@ -1,5 +1,8 @@
 //! The mvfst service manager: proxygen's `hq`, an HTTP client and server over mvfst,
-//! in the role the test gives it.
+//! in the role the test gives it. `scripts/build-stacks mvfst` builds it, with folly,
+//! fizz, mvfst and wangle, from the pinned sources (stacks.toml) into the host's
+//! cache, where the plans find it (an hour on two cores); a run that needs it before
+//! it is built is refused with that command.
 //!
 //! Why `hq`: mvfst's own sample (`quic/samples/echo/main.cpp`) takes only `--host`,
 //! `--port` and `--mode` and echoes what it reads on a stream; it neither serves files
@@ -38,6 +41,7 @@ use panther_plugin_api::model::{
 };
 use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_config};
 use panther_quic_interop::judge;
+use panther_quic_interop::stacks::offered_versions;
 
 use crate::config::Config;
 
@@ -57,6 +61,7 @@ impl ServiceManager for Mvfst {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: config::schema(),
+            versions: offered_versions(config::STACK),
             ..Description::default()
         }
     }

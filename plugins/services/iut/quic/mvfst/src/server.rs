@@ -7,7 +7,7 @@ use panther_quic_interop::{
 };
 
 use crate::cases::{SERVER_SUPPORTED, http};
-use crate::config::{Config, requirement};
+use crate::config::Config;
 use crate::flag;
 
 /// The server's plan. It accepts both `hq-interop` and `h3` (no `--protocol`: hq's
@@ -17,6 +17,7 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
         .tls
         .as_ref()
         .ok_or_else(|| PluginError::new("the host gave no TLS files for the server"))?;
+    let (program, requirement) = config.program(request)?;
     let port = request.address.port;
     let args = vec![
         flag("mode", "server"),
@@ -39,11 +40,10 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
         flag("quic_batching_mode", 0),
     ];
     let endpoint = Endpoint {
-        command: CommandSpec::new(config.binary.display().to_string(), args),
-        requires: Vec::new(),
+        command: CommandSpec::new(program.display().to_string(), args),
+        requires: vec![requirement],
     };
     Ok(ServicePlan {
-        skip_without: vec![requirement(&config.binary)],
         unsupported: unsupported_case(request, "mvfst", &SERVER_SUPPORTED),
         ..server_plan(request, endpoint)
     })

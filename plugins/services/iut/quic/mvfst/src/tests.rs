@@ -25,16 +25,17 @@ fn plans_match_the_golden_file() {
 }
 
 #[test]
-fn a_missing_hq_skips_the_test_naming_its_key_and_default_path() {
+fn the_pinned_build_of_hq_is_required_with_the_command_that_makes_it() {
     for role in [Role::Server, Role::Client] {
         let plan = plan(&request(role, "handshake"));
-        assert_eq!(plan.skip_without.len(), 1);
-        assert_eq!(
-            plan.skip_without[0].path,
-            PathBuf::from("/proxygen/_build/proxygen/bin/hq")
+        assert!(plan.skip_without.is_empty());
+        assert!(plan.command.program.ends_with("/bin/hq"));
+        assert_eq!(plan.requires[0].path, PathBuf::from(&plan.command.program));
+        assert!(
+            plan.requires[0]
+                .how_to_get
+                .contains("scripts/build-stacks mvfst@rfc9000")
         );
-        assert!(plan.skip_without[0].what.contains("`binary`"));
-        assert!(!plan.requires.iter().any(|r| r.path.ends_with("hq")));
     }
 }
 
@@ -44,12 +45,12 @@ fn the_binary_key_moves_the_program() {
     server.config = serde_json::json!({ "binary": "/opt/proxygen/hq" });
     let plan = plan(&server);
     assert_eq!(plan.command.program, "/opt/proxygen/hq");
-    assert_eq!(plan.skip_without[0].path, PathBuf::from("/opt/proxygen/hq"));
+    assert_eq!(plan.requires[0].path, PathBuf::from("/opt/proxygen/hq"));
 }
 
 #[test]
-fn the_schema_defaults_are_the_config_defaults() {
-    let defaults = serde_json::json!({ "binary": schema()["properties"]["binary"]["default"] });
+fn the_schema_default_is_the_config_default() {
+    let defaults = serde_json::json!({ "version": schema()["properties"]["version"]["default"] });
     let parsed: Config = serde_json::from_value(defaults).unwrap();
     assert_eq!(parsed, Config::default());
 }

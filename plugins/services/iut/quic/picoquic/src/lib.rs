@@ -1,14 +1,10 @@
 //! The picoquic service manager: `picoquicdemo`, picoquic's demo program, one program
-//! for both roles, driven with its own flags for the QUIC interop test cases.
+//! for both roles, driven with its own flags for the QUIC interop test cases, in the
+//! version the config's `version` key names (PANTHER's rfc9000, draft29,
+//! draft27-vuln1 and draft27-vuln2, and a current one, latest), each built from its
+//! pinned sources by `scripts/build-stacks picoquic`.
 //!
-//! The program is not packaged: the user builds it and points `binary` at it; tests
-//! are skipped while it is missing.
-//!
-//! The flags were read from private-octopus/picoquic (`picoquic/config.c`,
-//! `picoquicfirst/picoquicdemo.c`, `picoquic/democlient.c`, `picoquic/tls_api.c`,
-//! `picoquic/picoquic.h`) and from picoquic's interop endpoint,
-//! private-octopus/picoquic-interop-runner `run_endpoint.sh`; the `picoquicdemo` module says
-//! what each file gave.
+//! The `picoquicdemo` module says where the flags were read.
 
 mod picoquicdemo;
 #[cfg(test)]
@@ -19,8 +15,9 @@ use panther_plugin_api::model::{
 };
 use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_config};
 use panther_quic_interop::judge;
+use panther_quic_interop::stacks::offered_versions;
 
-use picoquicdemo::Config;
+use picoquicdemo::{Config, STACK};
 
 /// The plugin's name, as experiments and the unsupported reasons say it.
 const NAME: &str = "picoquic";
@@ -32,11 +29,13 @@ impl ServiceManager for Picoquic {
     fn describe() -> Description {
         Description {
             name: NAME.to_owned(),
-            description: "picoquic (C), its picoquicdemo as client or server, hq-interop and h3"
+            description: "picoquic (C), its picoquicdemo as client or server, hq-interop and h3, \
+                          in PANTHER's versions"
                 .to_owned(),
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: picoquicdemo::schema(),
+            versions: offered_versions(STACK),
             ..Description::default()
         }
     }

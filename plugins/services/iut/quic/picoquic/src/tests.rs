@@ -1,13 +1,21 @@
 //! The picoquic plugin's plans, checked against the golden file and case by case.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use panther_plugin_api::ServiceManager;
-use panther_plugin_api::model::Role;
+use panther_plugin_api::model::{PeerInfo, Role, ServiceRequest};
 use panther_quic_interop::TestCase;
 use panther_quic_interop::golden::{assert_golden, render, request};
 
 use crate::Picoquic;
+
+/// `request` with `config`.
+fn configured(role: Role, case: &str, config: serde_json::Value) -> ServiceRequest {
+    ServiceRequest {
+        config,
+        ..request(role, case)
+    }
+}
 
 #[test]
 fn plans_match_the_golden_file() {
@@ -18,33 +26,54 @@ fn plans_match_the_golden_file() {
 }
 
 #[test]
-fn the_skip_requirement_names_the_config_key_and_the_default_path() {
+fn a_missing_build_refuses_the_run_naming_the_build_command() {
     let plan = Picoquic.plan(&request(Role::Server, "handshake")).unwrap();
-    let [requirement] = plan.skip_without.as_slice() else {
-        panic!("{:?}", plan.skip_without)
-    };
+    assert!(plan.skip_without.is_empty());
+    let requirement = &plan.requires[0];
     assert_eq!(
-        requirement.path,
-        PathBuf::from("/opt/picoquic/picoquicdemo")
+        requirement.path.to_str(),
+        Some(plan.command.program.as_str())
     );
     assert!(
-        requirement.what.contains("`binary`"),
+        requirement
+            .how_to_get
+            .contains("`scripts/build-stacks picoquic@rfc9000`"),
         "{}",
-        requirement.what
+        requirement.how_to_get
     );
-    assert!(plan.requires.iter().all(|r| r.path != requirement.path));
+    let draft = Picoquic
+        .plan(&configured(
+            Role::Server,
+            "handshake",
+            serde_json::json!({"version": "draft27-vuln2"}),
+        ))
+        .unwrap();
+    assert!(
+        draft
+            .command
+            .program
+            .contains("/stacks/picoquic/draft27-vuln2-")
+    );
+    assert!(
+        draft.requires[0]
+            .how_to_get
+            .contains("picoquic@draft27-vuln2")
+    );
 }
 
 #[test]
 fn the_binary_key_moves_the_program_of_every_command() {
-    let mut client = request(Role::Client, "resumption");
-    client.config = serde_json::json!({"binary": "/home/me/picoquic/picoquicdemo"});
+    let client = configured(
+        Role::Client,
+        "resumption",
+        serde_json::json!({"binary": "/home/me/picoquic/picoquicdemo"}),
+    );
     let plan = Picoquic.plan(&client).unwrap();
     assert_eq!(plan.command.program, "/home/me/picoquic/picoquicdemo");
     assert_eq!(plan.prepare[0].program, "/home/me/picoquic/picoquicdemo");
     assert_eq!(
-        plan.skip_without[0].path,
-        PathBuf::from("/home/me/picoquic/picoquicdemo")
+        plan.requires[0].path,
+        Path::new("/home/me/picoquic/picoquicdemo")
     );
 }
 
@@ -68,9 +97,69 @@ fn every_interop_case_is_supported_and_another_is_not_with_the_reason() {
 }
 
 #[test]
-fn a_bad_config_key_refuses_the_plan_naming_the_key() {
-    let mut server = request(Role::Server, "handshake");
-    server.config = serde_json::json!({"program": "/opt/picoquicdemo"});
-    let error = Picoquic.plan(&server).unwrap_err();
-    assert!(error.message().contains("`program`"), "{}", error.message());
+fn a_draft_version_is_refused_against_a_v1_peer_and_accepted_against_its_own() {
+    let draft = serde_json::json!({"version": "draft29"});
+    let mut client = configured(Role::Client, "handshake", draft.clone());
+    client.peers.get_mut("server").unwrap().implementation = "quinn".to_owned();
+    let error = Picoquic.plan(&client).unwrap_err();
+    assert_eq!(
+        error.message(),
+        "config key `version`: picoquic 'draft29' speaks QUIC draft-29, which service 'server' \
+         (quinn) does not: a draft version runs against picoquic or picoquic_shadow of the \
+         same version, or the ivy tester"
+    );
+    client.peers.get_mut("server").unwrap().implementation = "picoquic".to_owned();
+    let plan = Picoquic.plan(&client).unwrap();
+    assert!(plan.command.args.contains(&"ff00001d".to_owned()));
+    let mut server = configured(Role::Server, "http3", draft);
+    server.peers.insert(
+        "tester".to_owned(),
+        PeerInfo {
+            implementation: "ivy".to_owned(),
+            ..client.peers["server"].clone()
+        },
+    );
+    let unsupported = Picoquic.plan(&server).unwrap().unsupported.unwrap();
+    assert!(unsupported.contains("'http3'"), "{unsupported}");
+}
+
+#[test]
+fn an_unknown_version_is_refused_with_the_versions_there_are() {
+    let error = Picoquic
+        .plan(&configured(
+            Role::Server,
+            "handshake",
+            serde_json::json!({"version": "draft30"}),
+        ))
+        .unwrap_err();
+    assert!(
+        error
+            .message()
+            .starts_with("config key `version`: picoquic has no version 'draft30'"),
+        "{}",
+        error.message()
+    );
+}
+
+#[test]
+fn the_description_offers_every_pinned_version_with_its_program() {
+    let description = Picoquic::describe();
+    let names: Vec<&str> = description
+        .versions
+        .iter()
+        .map(|v| v.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "draft27-vuln1",
+            "draft27-vuln2",
+            "draft29",
+            "latest",
+            "rfc9000"
+        ]
+    );
+    let default = description.versions.iter().find(|v| v.default).unwrap();
+    assert_eq!(default.name, "rfc9000");
+    assert!(default.requires[0].path.ends_with("bin/picoquicdemo"));
 }

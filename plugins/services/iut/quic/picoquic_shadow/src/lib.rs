@@ -1,7 +1,8 @@
 //! The picoquic_shadow service manager: picoquic's `picoquicdemo` run inside the
 //! Shadow network simulator, which simulates the network and the clock. Its command
-//! lines are the picoquic plugin's, built by the one `picoquicdemo` module that both
-//! crates compile (see its `picoquicdemo` module); what Shadow changes is in its `shadow` module.
+//! lines, versions (the `version` key) and pinned builds are the picoquic plugin's,
+//! made by the one `picoquicdemo` module that both crates compile (see its
+//! `picoquicdemo` module); what Shadow changes is in its `shadow` module.
 //!
 //! The flags were read from private-octopus/picoquic (`picoquic/config.c`,
 //! `picoquicfirst/picoquicdemo.c`, `picoquic/democlient.c`, `picoquic/tls_api.c`,
@@ -20,8 +21,9 @@ use panther_plugin_api::model::{
 };
 use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_config};
 use panther_quic_interop::judge;
+use panther_quic_interop::stacks::offered_versions;
 
-use picoquicdemo::Config;
+use picoquicdemo::{Config, STACK};
 
 /// The plugin's name, as experiments and the unsupported reasons say it.
 const NAME: &str = "picoquic_shadow";
@@ -39,6 +41,7 @@ impl ServiceManager for PicoquicShadow {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: picoquicdemo::schema(),
+            versions: offered_versions(STACK),
             ..Description::default()
         }
     }
@@ -50,8 +53,8 @@ impl ServiceManager for PicoquicShadow {
     fn plan(&self, request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
         shadow::require_shadow(request)?;
         let config: Config = parse_config(&request.config)?;
-        shadow::require_absolute(&config)?;
         let plan = picoquicdemo::plan(request, &config, NAME)?;
+        shadow::require_absolute(&plan)?;
         Ok(shadow::without_capture(plan))
     }
 

@@ -5,12 +5,10 @@
 //! to take there: the shadow network environment writes the simulated host's pcap to
 //! the client's capture path, which the tshark decoding then reads as usual.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{ServicePlan, ServiceRequest};
-
-use crate::picoquicdemo::Config;
 
 /// The network environment whose simulated network and clock this plugin needs.
 const SHADOW: &str = "shadow";
@@ -27,14 +25,14 @@ pub fn require_shadow(request: &ServiceRequest) -> Result<(), PluginError> {
     }
 }
 
-/// Refuses a relative program path, which Shadow cannot start.
-pub fn require_absolute(config: &Config) -> Result<(), PluginError> {
-    if config.binary.is_absolute() {
+/// Refuses a plan whose program path is relative, which Shadow cannot start.
+pub fn require_absolute(plan: &ServicePlan) -> Result<(), PluginError> {
+    let program = &plan.command.program;
+    if Path::new(program).is_absolute() {
         Ok(())
     } else {
         Err(PluginError::new(format!(
-            "config key `binary`: Shadow needs an absolute program path, not '{}'",
-            config.binary.display()
+            "config key `binary`: Shadow needs an absolute program path, not '{program}'"
         )))
     }
 }

@@ -88,21 +88,22 @@ fn a_relative_binary_is_refused_naming_the_key() {
 }
 
 #[test]
-fn the_skip_requirement_names_the_config_key_and_the_binary() {
-    let plan = PicoquicShadow
-        .plan(&request_in(Role::Server, "handshake", "shadow"))
-        .unwrap();
-    assert_eq!(
-        plan.skip_without[0].path,
-        PathBuf::from("/opt/picoquic/picoquicdemo")
+fn the_pinned_build_of_the_version_is_required_and_binary_replaces_it() {
+    let mut draft = request_in(Role::Server, "handshake", "shadow");
+    draft.config = serde_json::json!({"version": "draft29"});
+    let plan = PicoquicShadow.plan(&draft).unwrap();
+    assert!(plan.command.program.contains("/stacks/picoquic/draft29-"));
+    assert!(
+        plan.requires[0]
+            .how_to_get
+            .contains("scripts/build-stacks picoquic@draft29")
     );
-    assert!(plan.skip_without[0].what.contains("`binary`"));
     let mut moved = request_in(Role::Server, "handshake", "shadow");
     moved.config = serde_json::json!({"binary": "/srv/picoquic/picoquicdemo"});
     let plan = PicoquicShadow.plan(&moved).unwrap();
     assert_eq!(plan.command.program, "/srv/picoquic/picoquicdemo");
     assert_eq!(
-        plan.skip_without[0].path,
+        plan.requires[0].path,
         PathBuf::from("/srv/picoquic/picoquicdemo")
     );
 }

@@ -4,7 +4,7 @@ use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{CommandSpec, ServicePlan, ServiceRequest};
 use panther_quic_interop::{
     Endpoint, TestCase, client_plan, downloads_directory, keylog_path, qlog_directory,
-    request_urls, test_case, unsupported_case, user_built,
+    request_urls, test_case, unsupported_case,
 };
 
 use crate::SUPPORTED;
@@ -32,6 +32,7 @@ fn case_flag(case: Option<TestCase>) -> Option<&'static str> {
 /// ticket there, the next connection resumes and sends its first request as 0-RTT
 /// data, so resumption and 0-RTT first fetch one file on a connection of its own.
 pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, PluginError> {
+    let (program, requirement) = config.client(request)?;
     let tls = request
         .tls
         .as_ref()
@@ -55,7 +56,7 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
     ];
     flags.extend(case_flag(case).map(str::to_owned));
     let downloads = downloads_directory(&request.output_dir);
-    let program = config.client.display().to_string();
+    let program = program.display().to_string();
     let command = |urls: &[String]| {
         let mut args = flags.clone();
         args.extend(urls.iter().cloned());
@@ -71,15 +72,9 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
     };
     let endpoint = Endpoint {
         command: command(&rest),
-        requires: vec![],
+        requires: vec![requirement],
     };
     let mut plan = ServicePlan {
-        skip_without: vec![user_built(
-            &config.client,
-            "client, quant's client program",
-            "client",
-            "build quant (https://github.com/NTAP/quant) and set `client` to its bin/client",
-        )],
         unsupported: unsupported_case(request, "quant", &SUPPORTED),
         ..client_plan(request, endpoint)?
     };

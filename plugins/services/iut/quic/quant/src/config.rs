@@ -2,14 +2,13 @@
 
 use std::path::PathBuf;
 
+use panther_plugin_api::PluginError;
+use panther_plugin_api::model::{Requirement, ServiceRequest};
+use panther_quic_interop::stacks::{default_version, stack_program, version_schema};
 use serde::Deserialize;
 
-/// Where the Python PANTHER's Dockerfile puts quant's server (copied from the
-/// ntap/quant image's /bin/server).
-const DEFAULT_SERVER: &str = "/opt/quant/bin/server";
-
-/// Where the same Dockerfile puts quant's client.
-const DEFAULT_CLIENT: &str = "/opt/quant/bin/client";
+/// The stack, as stacks.toml names it.
+pub const STACK: &str = "quant";
 
 /// The interface both programs run over by default (their own default, `-i lo`).
 const DEFAULT_INTERFACE: &str = "lo";
@@ -18,10 +17,12 @@ const DEFAULT_INTERFACE: &str = "lo";
 #[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// quant's `server` program.
-    pub server: PathBuf,
-    /// quant's `client` program.
-    pub client: PathBuf,
+    /// The pinned version (stacks.toml) whose build runs.
+    pub version: String,
+    /// A quant `server` of one's own, instead of the pinned build's.
+    pub server: Option<PathBuf>,
+    /// A quant `client` of one's own, instead of the pinned build's.
+    pub client: Option<PathBuf>,
     /// The network interface the programs run over (`-i`): quant binds every address
     /// of an interface, not one address.
     pub interface: String,
@@ -30,10 +31,37 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            server: PathBuf::from(DEFAULT_SERVER),
-            client: PathBuf::from(DEFAULT_CLIENT),
+            version: default_version(STACK),
+            server: None,
+            client: None,
             interface: DEFAULT_INTERFACE.to_owned(),
         }
+    }
+}
+
+impl Config {
+    /// The `server` program and what running it needs.
+    pub fn server(&self, request: &ServiceRequest) -> Result<(PathBuf, Requirement), PluginError> {
+        stack_program(
+            STACK,
+            &self.version,
+            "server",
+            self.server.as_deref(),
+            "server",
+            &request.cache_dir,
+        )
+    }
+
+    /// The `client` program and what running it needs.
+    pub fn client(&self, request: &ServiceRequest) -> Result<(PathBuf, Requirement), PluginError> {
+        stack_program(
+            STACK,
+            &self.version,
+            "client",
+            self.client.as_deref(),
+            "client",
+            &request.cache_dir,
+        )
     }
 }
 
@@ -42,15 +70,14 @@ pub fn schema() -> serde_json::Value {
     serde_json::json!({
         "type": "object",
         "properties": {
+            "version": version_schema(STACK),
             "server": {
                 "type": "string",
-                "description": "quant's server program (bin/server of a quant build)",
-                "default": DEFAULT_SERVER
+                "description": "a quant server of one's own (bin/server of a quant build), instead of the pinned build's"
             },
             "client": {
                 "type": "string",
-                "description": "quant's client program (bin/client of a quant build)",
-                "default": DEFAULT_CLIENT
+                "description": "a quant client of one's own (bin/client of a quant build), instead of the pinned build's"
             },
             "interface": {
                 "type": "string",

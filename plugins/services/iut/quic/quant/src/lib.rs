@@ -1,6 +1,7 @@
 //! The quant service manager: NetApp's quant `server` and `client` programs, which no
-//! package provides: the user builds quant and the tests that need a missing program
-//! are skipped.
+//! package provides: `scripts/build-stacks quant` builds them from the pinned sources
+//! (stacks.toml) into the host's cache, where the plans find them; a run that needs
+//! them before they are built is refused with that command.
 //!
 //! Every flag comes from the programs' option parsing in NTAP/quant (read from its
 //! copies larseggert/quant and thecapn32/quant, the index holding no NTAP/quant/bin):
@@ -25,6 +26,7 @@ use panther_plugin_api::model::{
     Description, Role, ServiceOutcome, ServicePlan, ServiceRequest, Verdict,
 };
 use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_config};
+use panther_quic_interop::stacks::offered_versions;
 use panther_quic_interop::{TestCase, judge};
 
 use crate::config::Config;
@@ -58,6 +60,7 @@ impl ServiceManager for Quant {
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
             config_schema: config::schema(),
+            versions: offered_versions(config::STACK),
             ..Description::default()
         }
     }

@@ -4,7 +4,7 @@ use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{CommandSpec, ServicePlan, ServiceRequest};
 use panther_quic_interop::{
     Endpoint, TestCase, keylog_path, qlog_directory, served_directory, server_plan, test_case,
-    unsupported_case, user_built,
+    unsupported_case,
 };
 
 use crate::SUPPORTED;
@@ -16,6 +16,7 @@ use crate::config::Config;
 /// also takes SSLKEYLOGFILE as the default), a qlog per connection into `-q`'s
 /// directory, and sends a Retry with `-r`. It has no option about UDP GSO.
 pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, PluginError> {
+    let (program, requirement) = config.server(request)?;
     let tls = request
         .tls
         .as_ref()
@@ -40,16 +41,10 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
         args.push("-r".to_owned());
     }
     let endpoint = Endpoint {
-        command: CommandSpec::new(config.server.display().to_string(), args),
-        requires: vec![],
+        command: CommandSpec::new(program.display().to_string(), args),
+        requires: vec![requirement],
     };
     Ok(ServicePlan {
-        skip_without: vec![user_built(
-            &config.server,
-            "server, quant's server program",
-            "server",
-            "build quant (https://github.com/NTAP/quant) and set `server` to its bin/server",
-        )],
         unsupported: unsupported_case(request, "quant", &SUPPORTED),
         ..server_plan(request, endpoint)
     })

@@ -1,32 +1,49 @@
-//! The plugin's `config` table: where the two interop programs are.
+//! The plugin's `config` table: which pinned build of the endpoint runs, or one's own.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use panther_plugin_api::model::Requirement;
-use panther_quic_interop::user_built;
+use panther_plugin_api::PluginError;
+use panther_plugin_api::model::{Requirement, ServiceRequest};
+use panther_quic_interop::stacks::{default_version, stack_program, version_schema};
 use serde::Deserialize;
 
-/// Where quic-go's interop image (`interop/Dockerfile`) puts the server.
-const DEFAULT_SERVER: &str = "/quic-go/server";
-/// Where quic-go's interop image (`interop/Dockerfile`) puts the client.
-const DEFAULT_CLIENT: &str = "/quic-go/client";
+/// The stack, as stacks.toml names it.
+pub const STACK: &str = "quic_go";
+
+/// The endpoint program a build makes.
+const PROGRAM: &str = "quic-go-endpoint";
 
 /// The plugin's `config` table.
 #[derive(Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// The interop server program (`interop/server`).
-    pub server: PathBuf,
-    /// The interop client program (`interop/client`).
-    pub client: PathBuf,
+    /// The pinned version (stacks.toml) whose build runs.
+    pub version: String,
+    /// An endpoint program of one's own (built from `endpoint/`), instead of the
+    /// pinned build's.
+    pub binary: Option<PathBuf>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
-            server: PathBuf::from(DEFAULT_SERVER),
-            client: PathBuf::from(DEFAULT_CLIENT),
+            version: default_version(STACK),
+            binary: None,
         }
+    }
+}
+
+impl Config {
+    /// The endpoint and what running it needs.
+    pub fn program(&self, request: &ServiceRequest) -> Result<(PathBuf, Requirement), PluginError> {
+        stack_program(
+            STACK,
+            &self.version,
+            PROGRAM,
+            self.binary.as_deref(),
+            "binary",
+            &request.cache_dir,
+        )
     }
 }
 
@@ -35,31 +52,13 @@ pub fn schema() -> serde_json::Value {
     serde_json::json!({
         "type": "object",
         "properties": {
-            "server": {
+            "version": version_schema(STACK),
+            "binary": {
                 "type": "string",
-                "description": "quic-go's interop server, built from interop/server",
-                "default": DEFAULT_SERVER
-            },
-            "client": {
-                "type": "string",
-                "description": "quic-go's interop client, built from interop/client",
-                "default": DEFAULT_CLIENT
+                "description": "an endpoint program of one's own, built from this plugin's \
+                                endpoint/ (endpoint/build.sh), instead of the pinned build's"
             }
         },
         "additionalProperties": false
     })
-}
-
-/// The interop program `program`, built from `interop/<part>` and pointed at by the
-/// config key `part`: tests are skipped while it is missing.
-pub fn requirement(program: &Path, part: &str) -> Requirement {
-    user_built(
-        program,
-        &format!("quic-go's interop {part}, built from interop/{part}"),
-        part,
-        &format!(
-            "build it from https://github.com/quic-go/quic-go as its interop/Dockerfile does \
-             (`go build -o {part} ./interop/{part}`) and set `{part}` to it"
-        ),
-    )
 }

@@ -1,44 +1,49 @@
-//! The plugins' `config` table: where `picoquicdemo` is, and whether it takes `-8`.
+//! The plugins' `config` table: which pinned version of picoquic runs, or a
+//! picoquicdemo of one's own.
 
 use std::path::PathBuf;
 
-use panther_plugin_api::model::Requirement;
-use panther_quic_interop::user_built;
+use panther_plugin_api::PluginError;
+use panther_plugin_api::model::{Requirement, ServiceRequest};
+use panther_quic_interop::stacks::{default_version, stack_program, version_schema};
 use serde::Deserialize;
 
-/// Where the Python PANTHER's picoquic images build the program.
-const DEFAULT_BINARY: &str = "/opt/picoquic/picoquicdemo";
+/// The stack both plugins run, as stacks.toml names it.
+pub const STACK: &str = "picoquic";
+/// The program of a picoquic build.
+const PROGRAM: &str = "picoquicdemo";
 
 /// The plugin's `config` table.
 #[derive(Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// The `picoquicdemo` program.
-    pub binary: PathBuf,
-    /// Whether to pass `-8`, the option without which picoquic since August 2024
-    /// (private-octopus/picoquic#1721) ignores SSLKEYLOGFILE; older builds reject
-    /// `-8` and honour SSLKEYLOGFILE without it.
-    pub sslkeylog_option: bool,
+    /// The pinned version (stacks.toml): which build runs, and which flags it takes.
+    pub version: String,
+    /// A picoquicdemo of one's own, run with the flags of `version`, instead of the
+    /// pinned build.
+    pub binary: Option<PathBuf>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
-            binary: PathBuf::from(DEFAULT_BINARY),
-            sslkeylog_option: true,
+            version: default_version(STACK),
+            binary: None,
         }
     }
 }
 
 impl Config {
-    /// The program, which the user builds: tests are skipped without it.
-    pub fn requirement(&self) -> Requirement {
-        user_built(
-            &self.binary,
-            "picoquicdemo, picoquic's demo program",
+    /// The program to run and what running it needs: the pinned build of `version`
+    /// in the host's cache, with the command that builds it, or `binary`.
+    pub fn program(&self, request: &ServiceRequest) -> Result<(PathBuf, Requirement), PluginError> {
+        stack_program(
+            STACK,
+            &self.version,
+            PROGRAM,
+            self.binary.as_deref(),
             "binary",
-            "build picoquic from https://github.com/private-octopus/picoquic (cmake . && make) \
-             and set `binary` to its picoquicdemo",
+            &request.cache_dir,
         )
     }
 }
@@ -48,15 +53,10 @@ pub fn schema() -> serde_json::Value {
     serde_json::json!({
         "type": "object",
         "properties": {
+            "version": version_schema(STACK),
             "binary": {
                 "type": "string",
-                "description": "the picoquicdemo program (absolute under Shadow)",
-                "default": DEFAULT_BINARY
-            },
-            "sslkeylog_option": {
-                "type": "boolean",
-                "description": "pass -8, without which picoquic builds since August 2024 ignore SSLKEYLOGFILE; set false for older builds, which reject -8",
-                "default": true
+                "description": "a picoquicdemo of one's own, run with the flags of `version`, instead of the pinned build (absolute under Shadow)"
             }
         },
         "additionalProperties": false
@@ -66,20 +66,19 @@ pub fn schema() -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    use panther_plugin_api::model::Role;
     use panther_plugin_api::parse_config;
-    use serde_json::{Map, Value, json};
+    use panther_quic_interop::golden::request;
+    use serde_json::json;
 
     #[test]
-    fn the_schema_defaults_are_the_config_defaults() {
-        let schema = schema();
-        let defaults: Map<String, Value> = schema["properties"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(key, property)| (key.clone(), property["default"].clone()))
-            .collect();
-        let config: Config = parse_config(&Value::Object(defaults)).unwrap();
+    fn the_schema_default_is_the_config_default() {
+        let default = schema()["properties"]["version"]["default"].clone();
+        let config: Config = parse_config(&json!({ "version": default })).unwrap();
         assert_eq!(config, Config::default());
+        assert_eq!(Config::default().version, "rfc9000");
     }
 
     #[test]
@@ -90,11 +89,31 @@ mod tests {
             "{}",
             unknown.message()
         );
-        let mistyped = parse_config::<Config>(&json!({"sslkeylog_option": "yes"})).unwrap_err();
+    }
+
+    #[test]
+    fn the_pinned_build_is_found_in_the_cache_and_binary_overrides_it() {
+        let server = request(Role::Server, "handshake");
+        let (path, requirement) = Config::default().program(&server).unwrap();
         assert!(
-            mistyped.message().contains("`sslkeylog_option`"),
+            path.starts_with(server.cache_dir.join("stacks/picoquic")),
             "{}",
-            mistyped.message()
+            path.display()
         );
+        assert!(path.ends_with("bin/picoquicdemo"));
+        assert!(
+            requirement
+                .how_to_get
+                .contains("scripts/build-stacks picoquic@rfc9000"),
+            "{}",
+            requirement.how_to_get
+        );
+        let own = Config {
+            binary: Some(PathBuf::from("/opt/picoquicdemo")),
+            ..Config::default()
+        };
+        let (path, requirement) = own.program(&server).unwrap();
+        assert_eq!(path, Path::new("/opt/picoquicdemo"));
+        assert!(requirement.what.contains("`binary`"));
     }
 }

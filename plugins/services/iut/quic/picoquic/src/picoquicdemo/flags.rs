@@ -1,8 +1,9 @@
 //! `picoquicdemo`'s command lines. Every flag is one the program parses: the letters
 //! of picoquic's option table (`option_table` in `picoquic/config.c`, made into the
 //! getopt string by `picoquic_config_option_letters`), and `-u`, which
-//! `picoquicfirst/picoquicdemo.c` adds in front of them. Without a server name
-//! after the flags it is a server; with `server_name port scenario` a client.
+//! `picoquicfirst/picoquicdemo.c` adds in front of them; which of them a version has
+//! is its [`Generation`]'s. Without a server name after the flags it is a server; with
+//! `server_name port scenario` a client.
 
 use std::path::Path;
 
@@ -12,10 +13,8 @@ use panther_quic_interop::{
     TestCase, downloads_directory, qlog_directory, request_urls, served_directory, test_case,
 };
 
-use super::config::Config;
+use super::versions::Generation;
 
-/// `-v`, in hex: the client proposes QUIC version 1.
-const QUIC_V1: &str = "00000001";
 /// `-C`: the one cipher suite the client offers; `config.c` maps 20 to
 /// TLS_CHACHA20_POLY1305_SHA256 and `picoquic_set_cipher_suite` keeps only it.
 const CHACHA20_ONLY: &str = "20";
@@ -40,29 +39,36 @@ fn tls(request: &ServiceRequest) -> Result<&TlsFiles, PluginError> {
         .ok_or_else(|| PluginError::new("the host gave no TLS files for picoquicdemo"))
 }
 
-/// What both roles take: `-8` so that SSLKEYLOGFILE, which the contract sets, is
-/// honoured (the key log goes there, picoquicdemo has no key log flag), `-0` for
-/// no UDP GSO (tshark cannot decrypt GSO batches), `-q` for one qlog per connection.
-fn common(request: &ServiceRequest, config: &Config) -> Vec<String> {
+/// What both roles take, as far as the version has them: `-8` so that SSLKEYLOGFILE,
+/// which the contract sets, is honoured (the key log goes there, picoquicdemo has no
+/// key log flag), `-0` for no UDP GSO (tshark cannot decrypt GSO batches), `-q` for
+/// one qlog per connection.
+fn common(request: &ServiceRequest, generation: &Generation) -> Vec<String> {
     let mut args = Vec::new();
-    if config.sslkeylog_option {
+    if generation.keylog_flag {
         args.push("-8".to_owned());
     }
-    args.extend([
-        "-0".to_owned(),
-        "-q".to_owned(),
-        text(&qlog_directory(request)),
-    ]);
+    if generation.no_gso_flag {
+        args.push("-0".to_owned());
+    }
+    if generation.qlog_flag {
+        args.extend(["-q".to_owned(), text(&qlog_directory(request))]);
+    }
     args
 }
 
 /// The server: certificate, key, the files it serves, its port, and `-r` (a Retry
 /// for every connection) in the retry case. picoquicdemo binds the port on every
 /// IPv4 and IPv6 address (`picoquic_packet_loop` with no address family), so the
-/// request's host cannot be passed; its ALPN selector answers both hq-interop and h3.
-pub fn server(request: &ServiceRequest, config: &Config) -> Result<CommandSpec, PluginError> {
+/// request's host cannot be passed; its ALPN selector answers both hq-interop and h3
+/// (a draft version, its draft's `hq-NN`).
+pub fn server(
+    request: &ServiceRequest,
+    program: &Path,
+    generation: &Generation,
+) -> Result<CommandSpec, PluginError> {
     let tls = tls(request)?;
-    let mut args = common(request, config);
+    let mut args = common(request, generation);
     args.extend([
         "-c".to_owned(),
         text(&tls.certificate),
@@ -76,7 +82,7 @@ pub fn server(request: &ServiceRequest, config: &Config) -> Result<CommandSpec, 
     if test_case(request).0 == Some(TestCase::Retry) {
         args.push("-r".to_owned());
     }
-    Ok(CommandSpec::new(text(&config.binary), args))
+    Ok(CommandSpec::new(text(program), args))
 }
 
 /// The client's connections: resumption and 0-RTT first fetch one file on a
@@ -106,19 +112,24 @@ fn url_path(url: &str) -> &str {
 }
 
 /// The client: downloads into the download directory, the server's certificate
-/// checked against the run's CA for [`SERVER_NAME`], QUIC v1, ALPN h3 for the http3
-/// case and hq-interop otherwise, and the case's own flags; the server's host, port
-/// and the scenario come last.
-pub fn client(request: &ServiceRequest, config: &Config) -> Result<ClientCommands, PluginError> {
+/// checked against the run's CA for [`SERVER_NAME`], the version's QUIC version, ALPN
+/// h3 for the http3 case and the version's HTTP/0.9 ALPN otherwise, and the case's
+/// own flags; the server's host, port and the scenario come last. It runs in its
+/// output directory, where versions without `-T` keep their session tickets.
+pub fn client(
+    request: &ServiceRequest,
+    program: &Path,
+    generation: &Generation,
+) -> Result<ClientCommands, PluginError> {
     let (server, urls) = request_urls(request)?;
     let tls = tls(request)?;
     let case = test_case(request).0;
     let alpn = if case == Some(TestCase::Http3) {
         "h3"
     } else {
-        "hq-interop"
+        generation.hq_alpn
     };
-    let mut flags = common(request, config);
+    let mut flags = common(request, generation);
     flags.extend([
         "-o".to_owned(),
         text(&downloads_directory(&request.output_dir)),
@@ -129,7 +140,7 @@ pub fn client(request: &ServiceRequest, config: &Config) -> Result<ClientCommand
         "-a".to_owned(),
         alpn.to_owned(),
         "-v".to_owned(),
-        QUIC_V1.to_owned(),
+        generation.quic_version.to_owned(),
     ]);
     match case {
         Some(TestCase::Chacha20) => flags.extend(["-C".to_owned(), CHACHA20_ONLY.to_owned()]),
@@ -139,17 +150,19 @@ pub fn client(request: &ServiceRequest, config: &Config) -> Result<ClientCommand
         _ => {}
     }
     let resumes = matches!(case, Some(TestCase::Resumption | TestCase::Zerortt));
-    if resumes {
+    if resumes && generation.ticket_flag {
         flags.extend([
             "-T".to_owned(),
             text(&request.output_dir.join("tickets.bin")),
         ]);
     }
-    let program = text(&config.binary);
     let command = |urls: &[String]| {
         let mut args = flags.clone();
         args.extend([server.host.clone(), server.port.to_string(), scenario(urls)]);
-        CommandSpec::new(program.clone(), args)
+        CommandSpec {
+            cwd: Some(request.output_dir.clone()),
+            ..CommandSpec::new(text(program), args)
+        }
     };
     Ok(match (resumes, urls.split_first()) {
         (true, Some((first, rest))) if !rest.is_empty() => ClientCommands {
@@ -169,31 +182,50 @@ mod tests {
     use panther_plugin_api::model::Role;
     use panther_quic_interop::golden::request;
 
+    use crate::picoquicdemo::versions::generation;
+
+    const PROGRAM: &str = "/opt/picoquicdemo";
+
     /// The argument after `flag`.
     fn value_of<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
         let at = args.iter().position(|arg| arg == flag)?;
         args.get(at + 1).map(String::as_str)
     }
 
+    fn v1() -> Generation {
+        generation("rfc9000").unwrap()
+    }
+
     #[test]
     fn resumption_fetches_the_first_file_alone_then_the_rest_with_the_same_tickets() {
-        let commands = client(&request(Role::Client, "resumption"), &Config::default()).unwrap();
+        let commands = client(
+            &request(Role::Client, "resumption"),
+            Path::new(PROGRAM),
+            &v1(),
+        )
+        .unwrap();
         let first = commands.first.unwrap();
         assert_eq!(first.args.last().unwrap(), "-:/resumption-1.bin");
         assert_eq!(commands.last.args.last().unwrap(), "-:/resumption-2.bin");
         let tickets = value_of(&first.args, "-T").unwrap();
         assert!(tickets.ends_with("/tickets.bin"), "{tickets}");
         assert_eq!(value_of(&commands.last.args, "-T"), Some(tickets));
+        assert_eq!(first.cwd, commands.last.cwd);
     }
 
     #[test]
     fn other_cases_fetch_every_file_on_one_connection_without_tickets() {
-        let commands = client(&request(Role::Client, "zerortt"), &Config::default()).unwrap();
+        let zerortt = client(&request(Role::Client, "zerortt"), Path::new(PROGRAM), &v1());
         assert_eq!(
-            commands.last.args.last().unwrap(),
+            zerortt.unwrap().last.args.last().unwrap(),
             "-:/zerortt-2.bin;-:/zerortt-3.bin;-:/zerortt-4.bin"
         );
-        let commands = client(&request(Role::Client, "multiplexing"), &Config::default()).unwrap();
+        let commands = client(
+            &request(Role::Client, "multiplexing"),
+            Path::new(PROGRAM),
+            &v1(),
+        )
+        .unwrap();
         assert!(commands.first.is_none());
         assert_eq!(
             commands.last.args.last().unwrap().matches("-:/").count(),
@@ -203,24 +235,41 @@ mod tests {
     }
 
     #[test]
-    fn without_the_sslkeylog_option_no_role_passes_minus_8() {
-        let with = server(&request(Role::Server, "handshake"), &Config::default()).unwrap();
-        assert_eq!(with.args.first().map(String::as_str), Some("-8"));
-        let config = Config {
-            sslkeylog_option: false,
-            ..Config::default()
+    fn each_version_gets_only_the_flags_it_has() {
+        let server_args = |version: &str| {
+            server(
+                &request(Role::Server, "handshake"),
+                Path::new(PROGRAM),
+                &generation(version).unwrap(),
+            )
+            .unwrap()
+            .args
         };
-        let server = server(&request(Role::Server, "handshake"), &config).unwrap();
-        let client = client(&request(Role::Client, "handshake"), &config).unwrap();
-        assert!(!server.args.contains(&"-8".to_owned()));
-        assert!(!client.last.args.contains(&"-8".to_owned()));
+        assert_eq!(server_args("latest")[..2], ["-8", "-0"]);
+        assert_eq!(server_args("rfc9000")[..2], ["-0", "-q"]);
+        assert_eq!(server_args("draft29")[0], "-q");
+        let draft27 = server_args("draft27-vuln1");
+        assert!(
+            !draft27
+                .iter()
+                .any(|arg| ["-8", "-0", "-q"].contains(&arg.as_str()))
+        );
+        let resuming = client(
+            &request(Role::Client, "resumption"),
+            Path::new(PROGRAM),
+            &generation("draft27-vuln2").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(value_of(&resuming.last.args, "-T"), None);
+        assert_eq!(value_of(&resuming.last.args, "-v"), Some("ff00001b"));
+        assert_eq!(value_of(&resuming.last.args, "-a"), Some("hq-27"));
     }
 
     #[test]
     fn a_request_without_tls_files_is_refused() {
         let mut bare = request(Role::Server, "handshake");
         bare.tls = None;
-        let error = server(&bare, &Config::default()).unwrap_err();
+        let error = server(&bare, Path::new(PROGRAM), &v1()).unwrap_err();
         assert!(
             error.message().contains("no TLS files"),
             "{}",

@@ -1,41 +1,69 @@
-//! The plan of a `picoquicdemo` service: its command line in the endpoint
-//! contract's plan for its role, skipped when the program is not built.
+//! The plan of a `picoquicdemo` service: its command line in the endpoint contract's
+//! plan for its role, refused before anything runs while its build is missing.
 
 use panther_plugin_api::PluginError;
-use panther_plugin_api::model::{CommandSpec, Role, ServicePlan, ServiceRequest};
-use panther_quic_interop::{Endpoint, TestCase, client_plan, server_plan, unsupported_case};
+use panther_plugin_api::model::{CommandSpec, Requirement, Role, ServicePlan, ServiceRequest};
+use panther_quic_interop::stacks::VERSION_KEY;
+use panther_quic_interop::{Endpoint, client_plan, server_plan, unsupported_case};
 
 use super::config::Config;
 use super::flags;
+use super::versions::{Generation, generation};
 
-/// The cases picoquicdemo plays in both roles: its interop endpoint
-/// (private-octopus/picoquic-interop-runner, `run_endpoint.sh`) accepts handshake,
-/// transfer (which the interop runner's multiplexing case is also run as), retry
-/// (`-r`), resumption and zerortt (two runs sharing the ticket store), http3
-/// (`-a h3`), chacha20 (`-C 20`) and keyupdate (`-u`), with the same program as
-/// server for all of them.
-const SUPPORTED: [TestCase; 9] = TestCase::ALL;
+/// What a draft version plays against: picoquic of the same draft, and the formal
+/// tester, which speaks whichever QUIC version its model is of.
+const DRAFT_PEERS: [&str; 3] = ["picoquic", "picoquic_shadow", "ivy"];
 
-/// `command` as the contract's endpoint; the program is checked by `skip_without`.
-fn endpoint(command: CommandSpec) -> Endpoint {
+/// Refuses a draft version whose test has a peer that speaks only QUIC v1.
+fn check_peers(
+    request: &ServiceRequest,
+    config: &Config,
+    generation: &Generation,
+) -> Result<(), PluginError> {
+    let Some(draft) = generation.draft else {
+        return Ok(());
+    };
+    let v1_only = request
+        .peers
+        .iter()
+        .find(|(_, peer)| !DRAFT_PEERS.contains(&peer.implementation.as_str()));
+    match v1_only {
+        None => Ok(()),
+        Some((name, peer)) => Err(PluginError::new(format!(
+            "config key `{VERSION_KEY}`: picoquic '{}' speaks QUIC {draft}, which service \
+             '{name}' ({}) does not: a draft version runs against picoquic or \
+             picoquic_shadow of the same version, or the ivy tester",
+            config.version, peer.implementation
+        ))),
+    }
+}
+
+/// `command` as the contract's endpoint, needing `requirement`.
+fn endpoint(command: CommandSpec, requirement: &Requirement) -> Endpoint {
     Endpoint {
         command,
-        requires: Vec::new(),
+        requires: vec![requirement.clone()],
     }
 }
 
 /// The plan of `request` as `stack` (the plugin's name, for the reason given when
-/// the test case is not one picoquicdemo plays).
+/// the test case is not one the version plays).
 pub fn plan(
     request: &ServiceRequest,
     config: &Config,
     stack: &str,
 ) -> Result<ServicePlan, PluginError> {
+    let (program, requirement) = config.program(request)?;
+    let generation = generation(&config.version)?;
+    check_peers(request, config, &generation)?;
     let plan = match request.role {
-        Role::Server => server_plan(request, endpoint(flags::server(request, config)?)),
+        Role::Server => server_plan(
+            request,
+            endpoint(flags::server(request, &program, &generation)?, &requirement),
+        ),
         Role::Client => {
-            let commands = flags::client(request, config)?;
-            let mut plan = client_plan(request, endpoint(commands.last))?;
+            let commands = flags::client(request, &program, &generation)?;
+            let mut plan = client_plan(request, endpoint(commands.last, &requirement))?;
             if let Some(mut first) = commands.first {
                 first.env = plan.command.env.clone();
                 plan.prepare.push(first);
@@ -44,8 +72,7 @@ pub fn plan(
         }
     };
     Ok(ServicePlan {
-        skip_without: vec![config.requirement()],
-        unsupported: unsupported_case(request, stack, &SUPPORTED),
+        unsupported: unsupported_case(request, stack, &generation.supported()),
         ..plan
     })
 }
