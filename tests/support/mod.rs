@@ -60,6 +60,39 @@ impl Sandbox {
         to
     }
 
+    /// Gives this sandbox's cache the builds of the QUIC stacks that
+    /// `scripts/build-stacks` made in the user's cache, where the stacks' plugins look.
+    pub fn with_stack_builds(self) -> Self {
+        let theirs = panther_plugin_api::cache::default_cache_directory()
+            .expect("a cache directory: set PANTHER_CACHE_DIR or HOME")
+            .join("stacks");
+        let ours = self.root.path().join("cache");
+        std::fs::create_dir_all(&ours).unwrap();
+        std::os::unix::fs::symlink(&theirs, ours.join("stacks")).unwrap();
+        self
+    }
+
+    /// Whether `stack` has its `version` built, as `plugins inspect --json` says.
+    pub fn stack_built(&self, stack: &str, version: &str) -> bool {
+        let output = self.run(&["plugins", "inspect", stack, "--json"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let inspected: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        inspected["built"][version] == true
+    }
+
+    /// Panics, naming the command that builds it, unless every `stack@version` of
+    /// `builds` is built.
+    pub fn require_stack_builds(&self, builds: &[&str]) {
+        for build in builds {
+            let (stack, version) = build.split_once('@').expect("NAME@VERSION");
+            assert!(
+                self.stack_built(stack, version),
+                "{build} is not built: run `scripts/build-stacks {build}` (scripts/test builds \
+                 every stack it needs)"
+            );
+        }
+    }
+
     /// The host binary with this sandbox's cache and no inherited plugin path.
     pub fn host(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_panther-host"));

@@ -27,6 +27,22 @@ fn last_error_line(path: &Path) -> String {
         .to_owned()
 }
 
+/// The last line a client wrote about an error, on standard error or else standard
+/// output (where some programs report a connection's end): why it got nothing.
+fn last_error_report(outcome: &ServiceOutcome) -> Option<String> {
+    [&outcome.stderr, &outcome.stdout]
+        .into_iter()
+        .find_map(|path| {
+            std::fs::read_to_string(path)
+                .unwrap_or_default()
+                .lines()
+                .rev()
+                .map(str::trim)
+                .find(|line| line.to_ascii_lowercase().contains("error"))
+                .map(str::to_owned)
+        })
+}
+
 /// The verdict on a QUIC endpoint that ran.
 pub fn judge(outcome: &ServiceOutcome) -> Verdict {
     let exit = &outcome.exit;
@@ -102,7 +118,11 @@ fn compare_downloads(outcome: &ServiceOutcome) -> Verdict {
     let mut bytes = 0;
     for file in &files {
         if let Err(problem) = same_file(&served.join(&file.name), &downloaded.join(&file.name)) {
-            return Verdict::new(VerdictStatus::Fail, format!("{}: {problem}", file.name));
+            let reason = match last_error_report(outcome) {
+                Some(said) => format!("{}: {problem}; the client said: {said}", file.name),
+                None => format!("{}: {problem}", file.name),
+            };
+            return Verdict::new(VerdictStatus::Fail, reason);
         }
         bytes += std::fs::metadata(downloaded.join(&file.name)).map_or(0, |m| m.len());
     }
@@ -285,6 +305,26 @@ mod tests {
             judge(&outcome(dir.path(), 0))
                 .reason
                 .contains("cannot be read")
+        );
+    }
+
+    #[test]
+    fn a_missing_download_says_what_error_the_client_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        files(dir.path(), b"abcdef", None);
+        std::fs::write(
+            dir.path().join("client/stdout.log"),
+            "Connection end with local error 0x9.\nClient exit with code = -1\n",
+        )
+        .unwrap();
+        let verdict = judge(&outcome(dir.path(), 0));
+        assert_eq!(verdict.status, VerdictStatus::Fail);
+        assert!(
+            verdict
+                .reason
+                .ends_with("; the client said: Connection end with local error 0x9."),
+            "{}",
+            verdict.reason
         );
     }
 

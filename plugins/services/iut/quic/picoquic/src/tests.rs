@@ -163,3 +163,29 @@ fn the_description_offers_every_pinned_version_with_its_program() {
     assert_eq!(default.name, "rfc9000");
     assert!(default.requires[0].path.ends_with("bin/picoquicdemo"));
 }
+
+#[test]
+fn a_draft27_key_log_is_relabelled_for_tshark_before_the_capture_is_decoded() {
+    let mut client = configured(
+        Role::Client,
+        "resumption",
+        serde_json::json!({"version": "draft27-vuln1"}),
+    );
+    client.peers.get_mut("server").unwrap().implementation = "picoquic".to_owned();
+    let plan = Picoquic.plan(&client).unwrap();
+    let written = plan.command.env["SSLKEYLOGFILE"].clone();
+    assert!(written.ends_with("keys.quic-labels.log"), "{written}");
+    assert_eq!(plan.prepare[0].env["SSLKEYLOGFILE"], written);
+    let relabel = &plan.analyses[0];
+    assert_eq!(relabel.command.program, "/usr/bin/sed");
+    assert_eq!(relabel.command.args.last(), Some(&written));
+    assert_eq!(relabel.output, panther_quic_interop::keylog_path(&client));
+    assert_eq!(plan.analyses[1].command.program, "/usr/bin/tshark");
+    let current = Picoquic.plan(&request(Role::Client, "resumption")).unwrap();
+    assert!(
+        current
+            .analyses
+            .iter()
+            .all(|a| a.command.program != "/usr/bin/sed")
+    );
+}

@@ -7,6 +7,8 @@ mod cli;
 mod environment;
 mod inputs;
 mod process;
+#[cfg(test)]
+mod readme;
 mod recipe;
 mod report;
 mod selection;

@@ -54,7 +54,11 @@ impl Recipe {
                 .arg(&self.path),
         )
         .with_context(|| format!("reading STEPS from {}", self.path.display()))?;
-        let steps: Vec<String> = listed.lines().map(str::to_owned).collect();
+        let steps: Vec<String> = listed
+            .lines()
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect();
         if steps.is_empty() {
             bail!("{} names no STEPS", self.path.display());
         }

@@ -2,9 +2,11 @@
 //! plan for its role, refused before anything runs while its build is missing.
 
 use panther_plugin_api::PluginError;
-use panther_plugin_api::model::{CommandSpec, Requirement, Role, ServicePlan, ServiceRequest};
+use panther_plugin_api::model::{
+    Analysis, CommandSpec, Requirement, Role, ServicePlan, ServiceRequest,
+};
 use panther_quic_interop::stacks::VERSION_KEY;
-use panther_quic_interop::{Endpoint, client_plan, server_plan, unsupported_case};
+use panther_quic_interop::{Endpoint, client_plan, keylog_path, server_plan, unsupported_case};
 
 use super::config::Config;
 use super::flags;
@@ -36,6 +38,39 @@ fn check_peers(
             config.version, peer.implementation
         ))),
     }
+}
+
+/// The variable that names the key log, which picoquicdemo reads.
+const KEYLOG_VARIABLE: &str = "SSLKEYLOGFILE";
+
+/// For a version whose key log has the early drafts' `QUIC_` labels: the program
+/// writes its key log beside the contract's, and an analysis, run before the capture
+/// is decoded, writes the contract's with the labels tshark reads.
+fn standard_key_labels(plan: &mut ServicePlan, request: &ServiceRequest) {
+    let contract = keylog_path(request);
+    let drafted = contract.with_extension("quic-labels.log");
+    for command in plan.prepare.iter_mut().chain([&mut plan.command]) {
+        if command.env.contains_key(KEYLOG_VARIABLE) {
+            command
+                .env
+                .insert(KEYLOG_VARIABLE.to_owned(), drafted.display().to_string());
+        }
+    }
+    let relabel = CommandSpec::new(
+        "/usr/bin/sed",
+        [
+            "-e".to_owned(),
+            "s/^QUIC_//".to_owned(),
+            drafted.display().to_string(),
+        ],
+    );
+    plan.analyses.insert(
+        0,
+        Analysis {
+            command: relabel,
+            output: contract,
+        },
+    );
 }
 
 /// `command` as the contract's endpoint, needing `requirement`.
@@ -71,8 +106,12 @@ pub fn plan(
             plan
         }
     };
-    Ok(ServicePlan {
+    let mut plan = ServicePlan {
         unsupported: unsupported_case(request, stack, &generation.supported()),
         ..plan
-    })
+    };
+    if generation.quic_key_labels {
+        standard_key_labels(&mut plan, request);
+    }
+    Ok(plan)
 }

@@ -28,6 +28,10 @@ pub struct Generation {
     /// Whether it has `-T` (the ticket store's file); without it the client keeps
     /// tickets in `demo_ticket_store.bin` in its working directory.
     pub ticket_flag: bool,
+    /// Whether its picotls writes the key log's labels with the `QUIC_` prefix of the
+    /// early drafts (`QUIC_CLIENT_HANDSHAKE_TRAFFIC_SECRET`...), which tshark does not
+    /// read.
+    pub quic_key_labels: bool,
 }
 
 /// QUIC version 1, as picoquic's current versions speak it.
@@ -39,6 +43,7 @@ const V1: Generation = Generation {
     no_gso_flag: true,
     qlog_flag: true,
     ticket_flag: true,
+    quic_key_labels: false,
 };
 
 /// The generation of the pinned version `version`.
@@ -63,6 +68,7 @@ pub fn generation(version: &str) -> Result<Generation, PluginError> {
             no_gso_flag: false,
             qlog_flag: false,
             ticket_flag: false,
+            quic_key_labels: true,
             ..V1
         },
         other => {
