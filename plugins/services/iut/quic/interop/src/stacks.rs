@@ -175,6 +175,27 @@ impl Pins {
     }
 }
 
+impl Pins {
+    /// The build of `stack`'s `version` (its default one when `None`); an error naming
+    /// the versions there are when it has no such version.
+    pub fn build(&self, stack: &str, version: Option<&str>) -> Result<StackBuild, PluginError> {
+        let pinned = self.stack(stack)?;
+        let name = version.unwrap_or_else(|| pinned.default_version());
+        let found = pinned.versions.get(name).ok_or_else(|| {
+            let names: Vec<&str> = pinned.versions.keys().map(String::as_str).collect();
+            PluginError::new(format!(
+                "config key `{VERSION_KEY}`: {stack} has no version '{name}' (it has {})",
+                names.join(", ")
+            ))
+        })?;
+        Ok(StackBuild {
+            stack: stack.to_owned(),
+            version: name.to_owned(),
+            fingerprint: self.fingerprint(found),
+        })
+    }
+}
+
 impl Stack {
     /// The name of its default version.
     pub fn default_version(&self) -> &str {
@@ -200,21 +221,7 @@ impl StackBuild {
     /// The build of `stack`'s `version` (its default one when `None`) by the embedded
     /// pins; an error naming the versions there are when it has no such version.
     pub fn of(stack: &str, version: Option<&str>) -> Result<Self, PluginError> {
-        let pins = Pins::embedded()?;
-        let pinned = pins.stack(stack)?;
-        let name = version.unwrap_or_else(|| pinned.default_version());
-        let found = pinned.versions.get(name).ok_or_else(|| {
-            let names: Vec<&str> = pinned.versions.keys().map(String::as_str).collect();
-            PluginError::new(format!(
-                "config key `{VERSION_KEY}`: {stack} has no version '{name}' (it has {})",
-                names.join(", ")
-            ))
-        })?;
-        Ok(Self {
-            stack: stack.to_owned(),
-            version: name.to_owned(),
-            fingerprint: pins.fingerprint(found),
-        })
+        Pins::embedded()?.build(stack, version)
     }
 
     /// `NAME@VERSION`, as `scripts/build-stacks` takes it.

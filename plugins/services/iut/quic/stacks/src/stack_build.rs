@@ -98,6 +98,13 @@ fn point(link: &Path, target: &Path) -> Result<()> {
 }
 
 impl Builder<'_> {
+    /// Where `wanted` is found once built.
+    fn found(&self, wanted: &Wanted) -> Result<StackBuild> {
+        self.pins
+            .build(&wanted.stack, Some(&wanted.version))
+            .map_err(|e| anyhow::anyhow!("{}", e.message()))
+    }
+
     /// The folder builds are kept in.
     fn builds(&self) -> PathBuf {
         self.cache_dir.join(CACHE_FOLDER).join("builds")
@@ -141,9 +148,7 @@ impl Builder<'_> {
     /// Builds `wanted`, or finds it built.
     pub fn build(&self, wanted: &Wanted) -> Result<Outcome> {
         let label = wanted.label();
-        let found = StackBuild::of(&wanted.stack, Some(&wanted.version))
-            .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
-        let link = self.cache_dir.join(found.relative_dir());
+        let link = self.cache_dir.join(self.found(wanted)?.relative_dir());
         let (inputs, recipe) = self.inputs(wanted)?;
         let folder = self.builds().join(format!(
             "{}-{}-{}",
@@ -282,10 +287,8 @@ impl Builder<'_> {
 
     /// Where `wanted` would be found, and whether it is built.
     pub fn located(&self, wanted: &Wanted) -> Result<(PathBuf, bool)> {
-        let found = StackBuild::of(&wanted.stack, Some(&wanted.version))
-            .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
         let stack = &self.pins.stacks[&wanted.stack];
-        let path = self.cache_dir.join(found.relative_dir());
+        let path = self.cache_dir.join(self.found(wanted)?.relative_dir());
         let built = stack
             .programs
             .iter()
