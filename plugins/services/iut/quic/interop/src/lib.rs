@@ -9,6 +9,7 @@ mod contract;
 #[cfg(any(test, feature = "golden"))]
 pub mod golden;
 mod judge;
+mod stack_config;
 pub mod stacks;
 mod testcase;
 mod unsupported;
@@ -19,6 +20,7 @@ pub use contract::{
     request_urls, served_directory, server_plan, socket_address, test_case, wire_path,
 };
 pub use judge::judge;
+pub use stack_config::StackConfig;
 pub use testcase::{TestCase, TestFile};
 pub use unsupported::unsupported_case;
 pub use wire::Wire;

@@ -8,7 +8,7 @@ use panther_quic_interop::{
 };
 
 use crate::cases::{CLIENT_SUPPORTED, http};
-use crate::config::Config;
+use crate::config::{Config, program};
 use crate::flag;
 
 /// The path of `url` (`/name` of `https://host:port/name`), which hq's `--path` takes.
@@ -25,7 +25,7 @@ pub fn url_path(url: &str) -> String {
 /// the first path and stores the session in `--psk_file`, then the run resumes it
 /// for the others (with `--early_data` for 0-RTT).
 pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, PluginError> {
-    let (program, requirement) = config.program(request)?;
+    let (program, requirement) = program(config, request)?;
     let (server, urls) = request_urls(request)?;
     let case = test_case(request).0;
     let http = http(case);

@@ -7,7 +7,7 @@ use panther_quic_interop::{
 };
 
 use crate::cases::{SERVER_SUPPORTED, http};
-use crate::config::Config;
+use crate::config::{Config, program};
 use crate::flag;
 
 /// The server's plan. It accepts both `hq-interop` and `h3` (no `--protocol`: hq's
@@ -17,7 +17,7 @@ pub fn plan(request: &ServiceRequest, config: &Config) -> Result<ServicePlan, Pl
         .tls
         .as_ref()
         .ok_or_else(|| PluginError::new("the host gave no TLS files for the server"))?;
-    let (program, requirement) = config.program(request)?;
+    let (program, requirement) = program(config, request)?;
     let port = request.address.port;
     let args = vec![
         flag("mode", "server"),

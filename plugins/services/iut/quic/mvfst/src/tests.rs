@@ -6,7 +6,6 @@ use panther_quic_interop::golden::{assert_golden, render, request};
 
 use crate::Mvfst;
 use crate::client::url_path;
-use crate::config::{Config, schema};
 
 fn plan(request: &ServiceRequest) -> ServicePlan {
     Mvfst.plan(request).expect("a plan")
@@ -46,13 +45,6 @@ fn the_binary_key_moves_the_program() {
     let plan = plan(&server);
     assert_eq!(plan.command.program, "/opt/proxygen/hq");
     assert_eq!(plan.requires[0].path, PathBuf::from("/opt/proxygen/hq"));
-}
-
-#[test]
-fn the_schema_default_is_the_config_default() {
-    let defaults = serde_json::json!({ "version": schema()["properties"]["version"]["default"] });
-    let parsed: Config = serde_json::from_value(defaults).unwrap();
-    assert_eq!(parsed, Config::default());
 }
 
 #[test]

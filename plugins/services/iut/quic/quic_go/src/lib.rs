@@ -17,7 +17,7 @@ use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_confi
 use panther_quic_interop::stacks::offered_versions;
 use panther_quic_interop::{Endpoint, judge, plan};
 
-use crate::config::Config;
+use crate::config::{Config, program};
 
 /// The quic_go service manager.
 pub struct QuicGo;
@@ -43,7 +43,7 @@ impl ServiceManager for QuicGo {
 
     fn plan(&self, request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
         let config: Config = parse_config(&request.config)?;
-        let (program, requirement) = config.program(request)?;
+        let (program, requirement) = program(&config, request)?;
         let endpoint = Endpoint {
             command: CommandSpec::new(program.display().to_string(), Vec::<String>::new()),
             requires: vec![requirement],

@@ -8,7 +8,6 @@ use panther_quic_interop::TestCase;
 use panther_quic_interop::golden::{assert_golden, render, request};
 
 use crate::QuicGo;
-use crate::config::{Config, schema};
 
 fn plan(request: &ServiceRequest) -> ServicePlan {
     QuicGo.plan(request).expect("a plan")
@@ -58,11 +57,4 @@ fn the_binary_key_moves_the_program() {
     let mut client = request(Role::Client, "handshake");
     client.config = serde_json::json!({ "binary": "/opt/qg/quic-go-endpoint" });
     assert_eq!(plan(&client).command.program, "/opt/qg/quic-go-endpoint");
-}
-
-#[test]
-fn the_schema_default_is_the_config_default() {
-    let defaults = serde_json::json!({ "version": schema()["properties"]["version"]["default"] });
-    let parsed: Config = serde_json::from_value(defaults).unwrap();
-    assert_eq!(parsed, Config::default());
 }

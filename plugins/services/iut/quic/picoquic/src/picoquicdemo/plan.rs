@@ -8,7 +8,7 @@ use panther_plugin_api::model::{
 use panther_quic_interop::stacks::VERSION_KEY;
 use panther_quic_interop::{Endpoint, client_plan, keylog_path, server_plan, unsupported_case};
 
-use super::config::Config;
+use super::config::{Config, STACK, program};
 use super::flags;
 use super::versions::{Generation, generation};
 
@@ -19,7 +19,7 @@ const DRAFT_PEERS: [&str; 3] = ["picoquic", "picoquic_shadow", "ivy"];
 /// Refuses a draft version whose test has a peer that speaks only QUIC v1.
 fn check_peers(
     request: &ServiceRequest,
-    config: &Config,
+    version: &str,
     generation: &Generation,
 ) -> Result<(), PluginError> {
     let Some(draft) = generation.draft else {
@@ -32,10 +32,10 @@ fn check_peers(
     match v1_only {
         None => Ok(()),
         Some((name, peer)) => Err(PluginError::new(format!(
-            "config key `{VERSION_KEY}`: picoquic '{}' speaks QUIC {draft}, which service \
-             '{name}' ({}) does not: a draft version runs against picoquic or \
+            "config key `{VERSION_KEY}`: picoquic '{version}' speaks QUIC {draft}, which \
+             service '{name}' ({}) does not: a draft version runs against picoquic or \
              picoquic_shadow of the same version, or the ivy tester",
-            config.version, peer.implementation
+            peer.implementation
         ))),
     }
 }
@@ -88,9 +88,10 @@ pub fn plan(
     config: &Config,
     stack: &str,
 ) -> Result<ServicePlan, PluginError> {
-    let (program, requirement) = config.program(request)?;
-    let generation = generation(&config.version)?;
-    check_peers(request, config, &generation)?;
+    let (program, requirement) = program(config, request)?;
+    let version = config.version_of(STACK);
+    let generation = generation(&version)?;
+    check_peers(request, &version, &generation)?;
     let plan = match request.role {
         Role::Server => server_plan(
             request,
