@@ -307,3 +307,31 @@ fn a_case_a_stack_cannot_play_is_unsupported_without_running_anything() {
         why.display()
     );
 }
+
+#[test]
+fn mvfst_moves_files_with_quinn_in_both_roles_once_it_is_built() {
+    let sandbox = Sandbox::with_workspace_plugins().with_stack_builds();
+    if !sandbox.stack_built("mvfst", "rfc9000") {
+        eprintln!(
+            "mvfst@rfc9000 is not built, so its tests did not run: `scripts/build-stacks \
+             mvfst` builds it (about an hour on two cores), and the next test run uses it"
+        );
+        return;
+    }
+    let experiment = format!(
+        "[experiment]\nname = \"mvfst\"\n\n{}{}{}{}",
+        with_quinn("hq serves", "handshake", "mvfst", "quinn"),
+        with_quinn("hq serves a transfer", "transfer", "mvfst", "quinn"),
+        with_quinn("hq fetches", "handshake", "quinn", "mvfst"),
+        with_quinn("hq fetches a transfer", "transfer", "quinn", "mvfst"),
+    );
+    let finished = sandbox.run_experiment(&experiment, &["--jobs", "2"]);
+    let outcomes = outcomes(&finished);
+    assert_eq!(outcomes.len(), 4, "{}", finished.printed());
+    for (name, status, reason) in &outcomes {
+        assert!(
+            reason.contains("identical to what the server served"),
+            "{name}: {status}: {reason}"
+        );
+    }
+}

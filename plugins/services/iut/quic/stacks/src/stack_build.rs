@@ -241,6 +241,7 @@ impl Builder<'_> {
             }
             let log = logs.join(format!("{:02}-{step}.log", index + 1));
             progress.step(index + 1, steps.len(), step, &log);
+            let started = std::time::Instant::now();
             let result = if step == UNPACK {
                 self.unpack(wanted, &context.src, &log)
             } else {
@@ -254,6 +255,12 @@ impl Builder<'_> {
                 );
             }
             mark_done(&work, step)?;
+            progress.say(&format!(
+                "{label} [{}/{}] {step}: done in {}",
+                index + 1,
+                steps.len(),
+                human(started.elapsed())
+            ));
         }
         for program in &stack.programs {
             let path = folder.join("bin").join(program);

@@ -101,6 +101,7 @@ fn a_build_installs_its_program_where_the_plugins_look_and_is_reused() {
         "{said}"
     );
     assert!(said.contains("demo@v1 [3/3] install (log: "), "{said}");
+    assert!(said.contains("demo@v1 [2/3] compile: done in "), "{said}");
     assert!(said.contains("demo@v1: built in "), "{said}");
     let links: Vec<PathBuf> = std::fs::read_dir(workspace.path().join("cache/stacks/demo"))
         .unwrap()
