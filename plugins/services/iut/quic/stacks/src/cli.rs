@@ -43,18 +43,29 @@ impl Cli {
     }
 
     /// The folders searched for source snapshots, in order: `--sources` (or
-    /// `$PANTHER_SOURCES`), then `shared/sources` beside the checkout, then the
-    /// snapshots vendored in this crate's `vendor/`.
+    /// `$PANTHER_SOURCES`), then the `shared/sources` beside the checkout (or beside
+    /// the nearest folder above it that has one), then the snapshots vendored in this
+    /// crate's `vendor/`.
     pub fn source_folders(&self) -> Vec<PathBuf> {
         let crate_dir = PathBuf::from(CRATE_DIR);
         let checkout = crate_dir.join("../../../../..");
         let checkout = checkout.canonicalize().unwrap_or(checkout);
-        let shared = checkout.join("../shared/sources");
+        let beside: Vec<PathBuf> = checkout
+            .ancestors()
+            .skip(1)
+            .map(|folder| folder.join("shared/sources"))
+            .collect();
+        let shared = beside
+            .iter()
+            .find(|folder| folder.is_dir())
+            .or(beside.first())
+            .cloned();
         let vendored = crate_dir.join("vendor");
         self.sources
             .iter()
             .cloned()
-            .chain([shared, vendored])
+            .chain(shared)
+            .chain([vendored])
             .collect()
     }
 }
