@@ -197,33 +197,90 @@ fn network_problems(test: &TestPlan) -> Vec<String> {
         .collect()
 }
 
+/// One problem and the tests it was found in, in order.
+struct Problem {
+    /// What is wrong, without the test's name.
+    message: String,
+    /// The tests it concerns; none for a problem of no test in particular.
+    tests: Vec<String>,
+}
+
+impl Problem {
+    /// The problem in one line: the first test it concerns, and how many others.
+    fn line(&self) -> String {
+        match self.tests.as_slice() {
+            [] => self.message.clone(),
+            [test] => format!("test '{test}': {}", self.message),
+            [test, others @ ..] => format!(
+                "test '{test}' and {} other test(s): {}",
+                others.len(),
+                self.message
+            ),
+        }
+    }
+}
+
 /// Refuses the plan when something a test that will run requires is missing (with how
 /// to get it), root it needs is not there, or a program it starts cannot be found (with
-/// where it was looked for).
+/// where it was looked for). A problem many tests share is said once, with how many.
 pub fn check_programs(plan: &RunPlan) -> Result<(), InputError> {
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
     for test in plan.tests.iter().filter(|t| t.not_run.is_none()) {
         let network = network_problems(test);
         let services = test
             .services
             .iter()
             .flat_map(|s| service_problems(&test.name, s));
+        let prefix = format!("test '{}': ", test.name);
         for problem in network.into_iter().chain(services) {
-            if !problems.contains(&problem) {
-                problems.push(problem);
+            let (message, concerned) = match problem.strip_prefix(&prefix) {
+                Some(message) => (message.to_owned(), Some(test.name.clone())),
+                None => (problem, None),
+            };
+            let index = match problems.iter().position(|p| p.message == message) {
+                Some(index) => index,
+                None => {
+                    problems.push(Problem {
+                        message,
+                        tests: Vec::new(),
+                    });
+                    problems.len() - 1
+                }
+            };
+            let tests = &mut problems[index].tests;
+            if let Some(test) = concerned.filter(|test| !tests.contains(test)) {
+                tests.push(test);
             }
         }
     }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(InputError::new(problems.join("\n")))
+        let lines: Vec<String> = problems.iter().map(Problem::line).collect();
+        Err(InputError::new(lines.join("\n")))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_problem_of_many_tests_is_said_once_with_how_many() {
+        let shared = Problem {
+            message: "service 'server' (x) needs y".to_owned(),
+            tests: vec!["a".to_owned(), "b".to_owned(), "c".to_owned()],
+        };
+        assert_eq!(
+            shared.line(),
+            "test 'a' and 2 other test(s): service 'server' (x) needs y"
+        );
+        let single = Problem {
+            tests: vec!["a".to_owned()],
+            ..shared
+        };
+        assert_eq!(single.line(), "test 'a': service 'server' (x) needs y");
+    }
 
     #[test]
     fn programs_are_found_on_path_or_by_path() {
