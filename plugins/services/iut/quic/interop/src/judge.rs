@@ -8,7 +8,7 @@ use std::path::Path;
 
 use panther_plugin_api::model::{Role, ServiceOutcome, Verdict, VerdictStatus};
 
-use crate::contract::{downloads_directory, served_directory, wire_path};
+use crate::contract::{downloads_directory, keylog_path, served_directory, wire_path};
 use crate::testcase::TestCase;
 use crate::wire::Wire;
 
@@ -63,7 +63,9 @@ pub fn judge(outcome: &ServiceOutcome) -> Verdict {
     match outcome.request.role {
         Role::Server => match (exit.code, exit.signal) {
             (Some(0), _) => Verdict::new(VerdictStatus::Pass, "served until it ended"),
-            (None, Some(15 | 9)) if exit.stopped_by_host => {
+            // Stopped by the host's TERM or KILL, or by the INT that proxygen's hq
+            // raises on itself once it has handled the TERM.
+            (None, Some(2 | 9 | 15)) if exit.stopped_by_host => {
                 Verdict::new(VerdictStatus::Pass, "served until stopped")
             }
             (Some(code), _) => Verdict::new(
@@ -130,6 +132,16 @@ fn compare_downloads(outcome: &ServiceOutcome) -> Verdict {
         "{} file(s), {bytes} bytes, identical to what the server served",
         files.len()
     );
+    let keylog_written = std::fs::metadata(keylog_path(request)).is_ok_and(|m| m.len() > 0);
+    if case.wire_needs_keys() && !keylog_written {
+        return Verdict::new(
+            VerdictStatus::Error,
+            format!(
+                "{transferred}, but the wire check could not run: the client wrote no TLS \
+                 key log to decrypt its capture with"
+            ),
+        );
+    }
     let mut verdict = match Wire::read(&wire_path(request)).and_then(|wire| wire.check(case)) {
         Ok(seen) => Verdict::new(
             VerdictStatus::Pass,
@@ -305,6 +317,28 @@ mod tests {
             judge(&outcome(dir.path(), 0))
                 .reason
                 .contains("cannot be read")
+        );
+    }
+
+    #[test]
+    fn a_case_seen_only_through_the_keys_errs_without_a_key_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut resumed = outcome(dir.path(), 0);
+        resumed.request.test_case = Some("resumption".into());
+        std::fs::create_dir_all(dir.path().join("server/www")).unwrap();
+        std::fs::create_dir_all(dir.path().join("client/downloads")).unwrap();
+        for name in ["resumption-1.bin", "resumption-2.bin"] {
+            std::fs::write(dir.path().join("server/www").join(name), b"x").unwrap();
+            std::fs::write(dir.path().join("client/downloads").join(name), b"x").unwrap();
+        }
+        let verdict = judge(&resumed);
+        assert_eq!(verdict.status, VerdictStatus::Error, "{}", verdict.reason);
+        assert!(
+            verdict
+                .reason
+                .ends_with("the client wrote no TLS key log to decrypt its capture with"),
+            "{}",
+            verdict.reason
         );
     }
 

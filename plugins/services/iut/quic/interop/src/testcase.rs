@@ -71,6 +71,13 @@ impl TestCase {
         Self::ALL.into_iter().find(|case| case.name() == name)
     }
 
+    /// Whether its wire check must decrypt more than the Initial packets (a
+    /// certificate in the Handshake packets, 0-RTT data, a key phase), and so needs
+    /// the client's key log.
+    pub fn wire_needs_keys(self) -> bool {
+        matches!(self, Self::Resumption | Self::Zerortt | Self::Keyupdate)
+    }
+
     /// The files it transfers; the names say the test case, so a run directory reads
     /// plainly.
     pub fn files(self) -> Vec<TestFile> {

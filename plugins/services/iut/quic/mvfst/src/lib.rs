@@ -13,7 +13,7 @@
 //! Every flag emitted was read in facebook/proxygen
 //! `proxygen/httpserver/samples/hq/HQCommandLine.cpp` (its `DEFINE_*` gflags: mode,
 //! host, port, h2port, cert, key, httpversion, protocol, quic_version, outdir, logdir,
-//! log_response, qlogger_path, psk_file, early_data, initiate_key_updates,
+//! qlogger_path, psk_file, early_data, initiate_key_updates,
 //! quic_batching_mode) or `SampleHandlers.cpp` (`static_root`), and used as mvfst-qns's
 //! `run_endpoint.sh` uses them. Also read: `HQServerModule.cpp` (an HTTP/2 server on
 //! `--h2port` beside the QUIC one on `--host`/`--port`), `HQClient.cpp` (downloads to
