@@ -128,10 +128,15 @@ fn capture(request: &ServiceRequest, server: &ServiceAddress) -> Companion {
 }
 
 /// tshark decoding the capture with the client's key log into the wire checks' fields.
-fn decode(request: &ServiceRequest) -> Analysis {
+fn decode(request: &ServiceRequest, server: &ServiceAddress) -> Analysis {
     let mut args = vec![
         "-r".to_owned(),
         capture_path(request).display().to_string(),
+        // The server's port is drawn at random, and tshark would otherwise take the
+        // traffic of a port that another protocol registered as that protocol's
+        // (24220 is MINT's).
+        "-d".to_owned(),
+        format!("udp.port=={},quic", server.port),
         "-o".to_owned(),
         format!("tls.keylog_file:{}", keylog_path(request).display()),
         "-Y".to_owned(),
@@ -270,7 +275,7 @@ pub fn client_plan(
         artifacts,
         tls: true,
         companions: vec![capture(request, &server)],
-        analyses: vec![decode(request)],
+        analyses: vec![decode(request, &server)],
         directories: vec![
             qlog_directory(request),
             downloads_directory(&request.output_dir),

@@ -9,13 +9,15 @@ use std::path::Path;
 use crate::testcase::TestCase;
 
 /// The tshark fields the capture is decoded into, one line per packet, in this order.
-pub const FIELDS: [&str; 6] = [
+pub const FIELDS: [&str; 8] = [
     "quic.long.packet_type",
     "quic.token_length",
     "tls.handshake.type",
     "tls.handshake.ciphersuite",
     "quic.key_phase",
     "quic.frame_type",
+    "tls.handshake.random",
+    "quic.decryption_failed",
 ];
 
 /// QUIC long header packet types.
@@ -24,13 +26,20 @@ const RETRY: &str = "3";
 const INITIAL: &str = "0";
 /// TLS handshake message types.
 const CLIENT_HELLO: &str = "1";
+const SERVER_HELLO: &str = "2";
 const CERTIFICATE: &str = "11";
+/// The random of a ServerHello that is a HelloRetryRequest (RFC 8446, 4.1.3): the
+/// client answers it with a second ClientHello on the same connection.
+const HELLO_RETRY_REQUEST: &str =
+    "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c";
 
 /// What the capture shows.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Wire {
     packets: usize,
-    client_hellos: usize,
+    server_hellos: usize,
+    hello_retry_requests: usize,
+    undecrypted: usize,
     certificates: usize,
     retries: usize,
     token_after_retry: bool,
@@ -61,12 +70,18 @@ impl Wire {
                 wire.token_after_retry = true;
             }
             let hellos = handshake.iter().filter(|t| **t == CLIENT_HELLO).count();
-            wire.client_hellos += hellos;
             if hellos > 0 {
                 wire.offered_suites
                     .extend(values(field(3)).map(str::to_owned));
             }
+            wire.server_hellos += handshake.iter().filter(|t| **t == SERVER_HELLO).count();
             wire.certificates += handshake.iter().filter(|t| **t == CERTIFICATE).count();
+            if !field(7).is_empty() {
+                wire.undecrypted += 1;
+            }
+            wire.hello_retry_requests += values(field(6))
+                .filter(|random| random.eq_ignore_ascii_case(HELLO_RETRY_REQUEST))
+                .count();
             let stream =
                 values(field(5)).any(|f| f.parse::<u64>().is_ok_and(|n| (8..=15).contains(&n)));
             if types.contains(&ZERO_RTT) && stream {
@@ -93,15 +108,44 @@ impl Wire {
         Ok(wire)
     }
 
+    /// The handshakes on the wire: one per ServerHello that is not a
+    /// HelloRetryRequest. Counting ClientHellos would count one handshake twice when
+    /// the client answers a HelloRetryRequest, or sends its ClientHello again in new
+    /// Initial packets after a Retry.
+    fn handshakes(&self) -> usize {
+        self.server_hellos.saturating_sub(self.hello_retry_requests)
+    }
+
     /// Checks what the test case requires of the wire; what was seen, or what is wrong.
+    /// What is missing from a capture that tshark could not decrypt whole is said as
+    /// the capture's fault, not the endpoints'.
     pub fn check(&self, case: TestCase) -> Result<String, String> {
+        self.check_decrypted(case).map_err(|problem| {
+            if self.undecrypted == 0 {
+                problem
+            } else {
+                format!(
+                    "the capture could not be decrypted whole ({} packet(s) failed), so: \
+                     {problem}",
+                    self.undecrypted
+                )
+            }
+        })
+    }
+
+    /// [`Self::check`] on what was decrypted.
+    fn check_decrypted(&self, case: TestCase) -> Result<String, String> {
         let handshakes = |expected: usize| {
-            if self.client_hellos == expected {
-                Ok(format!("{expected} handshake(s)"))
+            let seen = self.handshakes();
+            let retried = match self.hello_retry_requests {
+                0 => String::new(),
+                n => format!(" (after {n} HelloRetryRequest(s))"),
+            };
+            if seen == expected {
+                Ok(format!("{expected} handshake(s){retried}"))
             } else {
                 Err(format!(
-                    "{} handshake(s) on the wire, expected {expected}",
-                    self.client_hellos
+                    "{seen} handshake(s) on the wire{retried}, expected {expected}"
                 ))
             }
         };
@@ -175,7 +219,7 @@ mod tests {
         let wire = Wire::parse(RETRY_RUN);
         assert_eq!(wire.retries, 1);
         assert!(wire.token_after_retry);
-        assert_eq!(wire.client_hellos, 1);
+        assert_eq!(wire.handshakes(), 1);
         assert_eq!(wire.certificates, 1);
         assert!(wire.check(TestCase::Retry).is_ok());
         assert!(wire.check(TestCase::Handshake).is_ok());
@@ -210,6 +254,32 @@ mod tests {
         );
         assert!(plain.check(TestCase::Zerortt).is_err());
         assert!(plain.check(TestCase::Transfer).is_ok());
+    }
+
+    #[test]
+    fn a_hello_retry_request_s_second_client_hello_is_the_same_handshake() {
+        let retried = Wire::parse(&format!(
+            "0\t0\t1\t0x1301\t\t6\t{client}\n0\t0\t2\t0x1301\t\t6\t{HELLO_RETRY_REQUEST}\n\
+             0\t0\t1\t0x1301\t\t6\t{client}\n0,2\t0\t2,8,11,15,20\t0x1301\t\t3\t{server}\n",
+            client = "11".repeat(32),
+            server = "22".repeat(32),
+        ));
+        assert_eq!(
+            retried.check(TestCase::Handshake).unwrap(),
+            "1 handshake(s) (after 1 HelloRetryRequest(s))"
+        );
+    }
+
+    #[test]
+    fn missing_evidence_in_a_capture_not_decrypted_whole_is_the_capture_s_fault() {
+        let lost =
+            Wire::parse("0\t0\t1\t0x1301\t\t6\t\t\n0,2\t0\t2\t0x1301\t\t6\t\t\n\t\t\t\t\t\t\t1\n");
+        let problem = lost.check(TestCase::Resumption).unwrap_err();
+        assert!(
+            problem.starts_with("the capture could not be decrypted whole (1 packet(s) failed)"),
+            "{problem}"
+        );
+        assert!(lost.check(TestCase::Handshake).is_ok());
     }
 
     #[test]
