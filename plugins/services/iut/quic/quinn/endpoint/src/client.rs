@@ -139,9 +139,12 @@ impl Client<'_> {
         let mut downloads = JoinSet::new();
         for url in urls {
             let dest = paths::download_file(self.downloads, url)?;
-            let (conn, url, key_update) = (conn.clone(), url.clone(), key_update.clone());
+            let answer = http09::request(conn, url)
+                .await
+                .with_context(|| format!("requesting {url}"))?;
+            let (url, key_update) = (url.clone(), key_update.clone());
             downloads.spawn(async move {
-                let fetched = http09::fetch(&conn, &url, &dest, move || key_update()).await;
+                let fetched = http09::receive(answer, &dest, move || key_update()).await;
                 (url, fetched)
             });
         }

@@ -67,19 +67,25 @@ async fn open_requested(mut recv: RecvStream, www: &Path) -> Result<File> {
         .with_context(|| format!("opening {}", file.display()))
 }
 
-/// Downloads `url` on a new stream of `conn` into `dest`, calling `on_first_data` once
-/// when the first response bytes arrive; returns the number of bytes received.
-pub async fn fetch(
-    conn: &Connection,
-    url: &Url,
-    dest: &Path,
-    on_first_data: impl FnOnce(),
-) -> Result<u64> {
-    let (mut send, mut recv) = conn.open_bi().await.context("opening a stream")?;
+/// Sends the request for `url` on a new stream of `conn`; the stream its answer comes
+/// on. Sent before any download is awaited, the requests of a 0-RTT connection go out
+/// as 0-RTT data however long the tasks that read the answers wait to run.
+pub async fn request(conn: &Connection, url: &Url) -> Result<RecvStream> {
+    let (mut send, recv) = conn.open_bi().await.context("opening a stream")?;
     send.write_all(request_line(url).as_bytes())
         .await
         .context("sending the request")?;
     send.finish().context("finishing the request")?;
+    Ok(recv)
+}
+
+/// Receives the answer on `recv` into `dest`, calling `on_first_data` once when the
+/// first response bytes arrive; returns the number of bytes received.
+pub async fn receive(
+    mut recv: RecvStream,
+    dest: &Path,
+    on_first_data: impl FnOnce(),
+) -> Result<u64> {
     let mut file = File::create(dest)
         .await
         .with_context(|| format!("creating {}", dest.display()))?;
