@@ -292,6 +292,7 @@ fn add_workspace_plugins(sandbox: &Sandbox) {
         "quinn-endpoint",
         "quiche-endpoint",
         "panther-ivy",
+        "panther-supervise",
     ] {
         let path = built.join(program);
         assert!(

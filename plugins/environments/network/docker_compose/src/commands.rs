@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn up_and_down_name_the_file_and_the_project() {
-        let config = config(json!({}));
+        let config = config(json!({"compose": ["docker", "compose"]}));
         let project = Project::new(&config, Path::new("/run/t"), "Run-1");
         assert_eq!(project.file(), Path::new("/run/t/docker-compose.yml"));
         let up = project.up().unwrap();
@@ -142,7 +142,8 @@ mod tests {
 
     #[test]
     fn the_engine_is_asked_through_the_compose_client() {
-        let [engine, compose] = probes(&config(json!({}))).try_into().unwrap();
+        let v2 = config(json!({"compose": ["docker", "compose"]}));
+        let [engine, compose] = probes(&v2).try_into().unwrap();
         assert_eq!(engine.command.program, "docker");
         assert_eq!(
             engine.command.args,

@@ -6,11 +6,13 @@ use panther_network_shared::subnet::Subnet;
 use panther_plugin_api::{PluginError, parse_config};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
-/// The compose command when the config names none.
-const COMPOSE: [&str; 2] = ["docker", "compose"];
-/// The image every service runs in when the config names none.
-const IMAGE: &str = "debian:bookworm-slim";
+/// The compose command when the config names none: Debian's docker-compose, which
+/// scripts/start-docker installs.
+const COMPOSE: [&str; 1] = ["docker-compose"];
+/// The recipe of the image every service runs in when the config names none.
+const IMAGE_RECIPE: &[u8] = include_bytes!("../image/Dockerfile");
 /// The bridge network's subnet when the config names none.
 const SUBNET: &str = "172.28.0.0/24";
 
@@ -55,12 +57,20 @@ impl Default for Written {
     fn default() -> Self {
         Self {
             compose: COMPOSE.map(str::to_owned).to_vec(),
-            image: IMAGE.to_owned(),
+            image: default_image(),
             volumes: Vec::new(),
             subnet: SUBNET.to_owned(),
             privileged: false,
         }
     }
+}
+
+/// The image scripts/start-docker builds from the recipe beside this crate:
+/// `panther-compose:` and the first 12 hex digits of the recipe's sha256.
+pub fn default_image() -> String {
+    let digest = Sha256::digest(IMAGE_RECIPE);
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("panther-compose:{}", &hex[..12])
 }
 
 impl Config {
@@ -148,9 +158,10 @@ pub fn schema() -> Value {
             "image": {
                 "type": "string",
                 "minLength": 1,
-                "description": "the image every service runs in; the services' programs are \
+                "description": "the image every service runs in (by default the one \
+                                scripts/start-docker builds); the services' programs are \
                                 host paths, mounted at the same paths",
-                "default": IMAGE
+                "default": default_image()
             },
             "volumes": {
                 "type": "array",
@@ -185,8 +196,13 @@ mod tests {
     fn an_absent_or_empty_config_takes_the_defaults() {
         let config = Config::parse(&Value::Null).unwrap();
         assert_eq!(Config::parse(&json!({})).unwrap(), config);
-        assert_eq!(config.compose, ["docker", "compose"]);
-        assert_eq!(config.image, "debian:bookworm-slim");
+        assert_eq!(config.compose, ["docker-compose"]);
+        assert!(
+            config.image.starts_with("panther-compose:"),
+            "{}",
+            config.image
+        );
+        assert_eq!(config.image.len(), "panther-compose:".len() + 12);
         assert!(config.volumes.is_empty());
         assert_eq!(config.subnet.to_string(), "172.28.0.0/24");
         assert!(!config.privileged);

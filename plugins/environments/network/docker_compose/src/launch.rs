@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use panther_network_shared::exit_wrapper::{outputs, wrapped};
-use panther_network_shared::planned::{self, OneCommand};
+use panther_network_shared::exit_wrapper::outputs;
+use panther_network_shared::planned;
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{
-    FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
+    CommandSpec, FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
 };
+use panther_supervise::{PROGRAM, ServiceSpec, spec_path};
 
 use crate::commands::Project;
 use crate::compose_file::{
@@ -21,20 +22,12 @@ use crate::{mounts, names, readiness};
 /// The name of the test's bridge network in the compose file.
 const NETWORK: &str = "panther";
 
-/// A container runs its service's one command, and nothing else.
-const ONE_COMMAND: OneCommand = OneCommand {
-    environment: "docker_compose",
-    because: "each container runs its service's one command",
-};
-
 /// The launcher running every service of `request` in its own container.
 pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, PluginError> {
-    for service in &request.services {
-        ONE_COMMAND.refuse_more(service, None)?;
-    }
     let names = names::SERVICES.of(request.services.iter().map(|s| s.name.as_str()))?;
     let mut services = BTreeMap::new();
     let mut launched = BTreeMap::new();
+    let mut files = Vec::new();
     for service in &request.services {
         if let Some(target) = service.target.as_ref().filter(|t| !names.contains_key(*t)) {
             return Err(PluginError::new(format!(
@@ -43,8 +36,9 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
             )));
         }
         let outputs = outputs(&service.output_dir);
-        let container = container(config, request, service, &outputs)?;
+        let (container, spec) = container(config, request, service, &outputs)?;
         services.insert(names[&service.name].clone(), container);
+        files.push(spec);
         launched.insert(service.name.clone(), outputs);
     }
     // A service waits for its target's healthcheck when the target's container has one.
@@ -77,50 +71,78 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
         .to_yaml()
         .map_err(|error| PluginError::new(format!("cannot write the compose file: {error}")))?;
     let project = Project::new(config, &request.directory, &request.instance);
+    files.push(FileSpec {
+        path: project.file().to_path_buf(),
+        contents,
+    });
     Ok(Launcher {
-        files: vec![FileSpec {
-            path: project.file().to_path_buf(),
-            contents,
-        }],
+        files,
         command: project.up()?,
         collect: Vec::new(),
         outputs: launched,
     })
 }
 
-/// The container of one service, without its dependencies.
+/// The container of one service, without its dependencies, and the spec its
+/// supervisor reads: the container runs `panther-supervise SPEC`, which starts the
+/// service's companions, runs its preparation, then runs it, with its output and exit
+/// code in `outputs`.
 fn container(
     config: &Config,
     request: &LaunchRequest,
     service: &PlannedService,
     outputs: &LaunchedOutputs,
-) -> Result<Service, PluginError> {
+) -> Result<(Service, FileSpec), PluginError> {
     let address = planned::ipv4_address(service, "the compose network can give it")?;
     let command = &service.command;
     let working_dir = command.cwd.as_ref().unwrap_or(&service.output_dir);
-    let wrapper = wrapped(command, outputs)?;
-    Ok(Service {
-        image: literal(&config.image),
-        command: std::iter::once(&wrapper.program)
-            .chain(&wrapper.args)
-            .map(|word| literal(word))
-            .collect(),
-        environment: command
-            .env
+    let spec = ServiceSpec {
+        directory: service.output_dir.clone(),
+        companions: service.companions.clone(),
+        prepare: service.prepare.clone(),
+        command: command.clone(),
+        outputs: outputs.clone(),
+        ready_within_ms: request.timeout_ms,
+    };
+    let spec_file = FileSpec {
+        path: spec_path(&service.output_dir),
+        contents: serde_json::to_string_pretty(&spec).map_err(|error| {
+            PluginError::new(format!("cannot write the supervisor's spec: {error}"))
+        })?,
+    };
+    let supervisor = CommandSpec::new(
+        path_argument(&request.plugin_dir.join(PROGRAM))?,
+        [path_argument(&spec_file.path)?],
+    );
+    let mut started: Vec<&CommandSpec> = vec![&supervisor, command];
+    started.extend(&service.prepare);
+    started.extend(
+        service
+            .companions
             .iter()
-            .map(|(key, value)| (literal(key), literal(value)))
-            .collect(),
-        working_dir: literal(&path_argument(working_dir)?),
-        init: true,
-        privileged: config.privileged,
-        networks: BTreeMap::from([(
-            NETWORK.to_owned(),
-            Attachment {
-                ipv4_address: address.to_string(),
-            },
-        )]),
-        volumes: mounts::mounts(&request.directory, command, &config.volumes)?,
-        depends_on: BTreeMap::new(),
-        healthcheck: readiness::healthcheck(&service.ready, outputs, request.timeout_ms)?,
-    })
+            .map(|companion| &companion.command),
+    );
+    Ok((
+        Service {
+            image: literal(&config.image),
+            command: std::iter::once(&supervisor.program)
+                .chain(&supervisor.args)
+                .map(|word| literal(word))
+                .collect(),
+            environment: BTreeMap::new(),
+            working_dir: literal(&path_argument(working_dir)?),
+            init: true,
+            privileged: config.privileged,
+            networks: BTreeMap::from([(
+                NETWORK.to_owned(),
+                Attachment {
+                    ipv4_address: address.to_string(),
+                },
+            )]),
+            volumes: mounts::mounts(&request.directory, &started, &config.volumes)?,
+            depends_on: BTreeMap::new(),
+            healthcheck: readiness::healthcheck(&service.ready, outputs, request.timeout_ms)?,
+        },
+        spec_file,
+    ))
 }

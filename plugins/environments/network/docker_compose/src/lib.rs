@@ -3,24 +3,23 @@
 //! `deploy` gives service `i` host `i + 2` of the config's subnet (172.28.0.0/24 by
 //! default), skips the test when no Docker engine or compose answers, and tears the
 //! project down afterwards. `launch` writes `docker-compose.yml` in the test's
-//! directory and runs the whole test as `docker compose up --abort-on-container-exit`:
+//! directory and runs the whole test as `docker-compose up --abort-on-container-exit`:
 //!
-//! - each container runs the configured image with its service's command under a fixed
-//!   shell wrapper ([`panther_network_shared::exit_wrapper`]) that writes the service's
-//!   standard output, standard error and exit code to `launched.stdout.log`,
-//!   `launched.stderr.log` and `launched.exit_code` in the service's output directory.
-//!   Writing them there, rather than collecting them with `compose logs` afterwards,
-//!   keeps the two streams apart with Compose v1 too (whose `logs` merges them) and
-//!   whatever the engine's log driver;
-//! - the test's directory is mounted read-write and the programs' directories
-//!   read-only, at the same paths ([`mounts`]);
+//! - each container runs the configured image (by default the one
+//!   `scripts/start-docker` builds from `image/Dockerfile`) with `panther-supervise`
+//!   (built from `supervisor/`, shipped beside this library) as its command: it starts
+//!   the service's companions (a packet capture, inside the container's network), runs
+//!   its preparation, then the service, and writes the service's standard output,
+//!   standard error and exit code to `launched.stdout.log`, `launched.stderr.log` and
+//!   `launched.exit_code` in its output directory. Writing them there, rather than
+//!   collecting them with `compose logs` afterwards, keeps the two streams apart with
+//!   Compose v1 too (whose `logs` merges them) and whatever the engine's log driver;
+//! - the test's directory is mounted read-write and what the commands need from the
+//!   host read-only, at the same paths ([`mounts`]);
 //! - a service starts after the one it targets, once that one is ready as its plan
 //!   says, through a healthcheck ([`readiness`]);
 //! - the first container to end stops the others; one still running then has no exit
 //!   code file, and counts as stopped.
-//!
-//! A service whose plan also runs preparation commands or companions (a packet
-//! capture) is refused: its container runs one command.
 
 mod commands;
 mod compose_file;

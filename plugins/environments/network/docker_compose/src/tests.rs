@@ -5,8 +5,9 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use panther_supervise::ServiceSpec;
+
 use panther_network_shared::testing::golden::{assert_golden, render};
-use panther_network_shared::testing::printing;
 use panther_network_shared::testing::requests::{self, address, network_request};
 use panther_plugin_api::NetworkEnvironment;
 use panther_plugin_api::model::{CommandSpec, Companion, LaunchRequest, Launcher, Readiness};
@@ -27,8 +28,28 @@ fn launcher(request: &LaunchRequest) -> Launcher {
     DockerCompose.launch(request).unwrap().unwrap()
 }
 
+/// The compose file the launcher writes.
+fn compose_text(launcher: &Launcher) -> &str {
+    &launcher
+        .files
+        .iter()
+        .find(|file| file.path.ends_with("docker-compose.yml"))
+        .expect("a compose file")
+        .contents
+}
+
 fn compose_file(launcher: &Launcher) -> ComposeFile {
-    serde_norway::from_str(&launcher.files[0].contents).unwrap()
+    serde_norway::from_str(compose_text(launcher)).unwrap()
+}
+
+/// The supervisor's spec the launcher writes for `service`.
+fn spec(launcher: &Launcher, service: &str) -> ServiceSpec {
+    let file = launcher
+        .files
+        .iter()
+        .find(|file| file.path.ends_with(format!("{service}/supervised.json")))
+        .expect("a spec");
+    serde_json::from_str(&file.contents).unwrap()
 }
 
 /// `docker-compose -f FILE config -q` on `contents`: the real Compose v1 checking a file
@@ -72,7 +93,8 @@ fn docker_compose_accepts_the_generated_file() {
     request.services[0].ready = Readiness::LogLine {
         contains: "listening on $port".to_owned(),
     };
-    let contents = &launcher(&request).files[0].contents;
+    let launcher = launcher(&request);
+    let contents = compose_text(&launcher);
     let output = compose_config(contents);
     assert!(
         output.status.success(),
@@ -83,9 +105,9 @@ fn docker_compose_accepts_the_generated_file() {
 
 #[test]
 fn docker_compose_refuses_a_broken_file() {
-    let contents = launcher(&launch_request(Value::Null)).files[0]
-        .contents
-        .clone();
+    let mut request = launch_request(Value::Null);
+    request.services[1].command.cwd = Some(PathBuf::from("/run/${dir"));
+    let contents = compose_text(&launcher(&request)).to_owned();
     let cases = [
         (contents.replace("$$", "$"), "Invalid interpolation format"),
         (
@@ -180,70 +202,66 @@ fn every_text_from_a_plan_is_kept_from_interpolation() {
         .insert("PRICE".to_owned(), "$5".to_owned());
     client.command.args.push("${HOME}".to_owned());
     client.command.cwd = Some(PathBuf::from("/run/$dir"));
-    let file = compose_file(&launcher(&request));
-    let client = &file.services["client"];
-    assert_eq!(client.image, "registry/$$image");
-    assert_eq!(client.environment["PRICE"], "$$5");
-    assert_eq!(client.command.last().unwrap(), "$${HOME}");
-    assert_eq!(client.working_dir, "/run/$$dir");
+    let launcher = launcher(&request);
+    let file = compose_file(&launcher);
+    let container = &file.services["client"];
+    assert_eq!(container.image, "registry/$$image");
+    assert_eq!(container.working_dir, "/run/$$dir");
+    assert!(container.environment.is_empty());
+    let spec = spec(&launcher, "client");
+    assert_eq!(spec.command.env["PRICE"], "$5");
+    assert_eq!(spec.command.args.last().unwrap(), "${HOME}");
 }
 
 #[test]
-fn the_container_runs_the_wrapped_command_in_its_directory() {
+fn each_container_runs_its_service_under_the_supervisor() {
     let request = launch_request(Value::Null);
     let launcher = launcher(&request);
     let file = compose_file(&launcher);
     let server = &file.services["server"];
-    assert_eq!(server.command[..2], ["/bin/sh", "-c"]);
     assert_eq!(
-        server.command[4..],
+        server.command,
         [
-            "/run/panther/test/server/launched.stdout.log",
-            "/run/panther/test/server/launched.stderr.log",
-            "/run/panther/test/server/launched.exit_code",
-            "/opt/panther/plugins/ping-pong",
-            "server",
-            "--listen",
-            "172.28.0.2:20001"
+            "/opt/panther/plugins/panther-supervise",
+            "/run/panther/test/server/supervised.json"
         ]
     );
     assert_eq!(server.working_dir, "/run/panther/test/server");
     assert_eq!(server.networks["panther"].ipv4_address, "172.28.0.2");
-    assert_eq!(file.services["client"].environment["RUST_LOG"], "info");
+    let spec = spec(&launcher, "server");
+    assert_eq!(spec.command, request.services[0].command);
+    assert_eq!(spec.directory, Path::new("/run/panther/test/server"));
+    assert_eq!(spec.outputs, launcher.outputs["server"]);
+    assert_eq!(spec.ready_within_ms, request.timeout_ms);
     assert_eq!(
         launcher.outputs["server"].exit_code,
         Path::new("/run/panther/test/server/launched.exit_code")
-    );
-    assert_eq!(
-        launcher.files[0].path,
-        Path::new("/run/panther/test/docker-compose.yml")
     );
     assert!(launcher.collect.is_empty());
 }
 
 #[test]
-fn refuses_preparation_commands_and_companions() {
+fn preparation_commands_and_companions_go_to_the_supervisor() {
     let mut request = launch_request(Value::Null);
     request.services[1].prepare = vec![CommandSpec::new("/opt/q/client", ["--warm-up"])];
     request.services[1].companions = vec![Companion {
         name: "capture".to_owned(),
-        command: CommandSpec::new("/usr/bin/tcpdump", ["-i", "lo"]),
-        ready: Readiness::Started,
+        command: CommandSpec::new("/usr/bin/tcpdump", ["-i", "any"]),
+        ready: Readiness::LogLine {
+            contains: "listening on".to_owned(),
+        },
     }];
-    let error = DockerCompose.launch(&request).unwrap_err();
-    assert_eq!(
-        error.message(),
-        "service `client` asks for preparation commands (`/opt/q/client`) and companions \
-         (`capture`), which the docker_compose environment cannot run: each container runs \
-         its service's one command"
-    );
-    request.services[1].prepare.clear();
-    let error = DockerCompose.launch(&request).unwrap_err();
-    assert!(
-        error
-            .message()
-            .starts_with("service `client` asks for companions (`capture`),")
-    );
+    let launcher = launcher(&request);
+    let spec = spec(&launcher, "client");
+    assert_eq!(spec.prepare, request.services[1].prepare);
+    assert_eq!(spec.companions, request.services[1].companions);
+    let mounted: Vec<String> = compose_file(&launcher).services["client"]
+        .volumes
+        .iter()
+        .map(|volume| volume.target.clone())
+        .collect();
+    assert!(mounted.contains(&"/opt/q".to_owned()), "{mounted:?}");
+    assert!(!mounted.contains(&"/usr/bin".to_owned()), "{mounted:?}");
 }
 
 #[test]
@@ -272,31 +290,4 @@ fn describes_an_environment() {
     assert_eq!(description.name, "docker_compose");
     assert!(description.protocols.is_empty() && description.roles.is_empty());
     assert_eq!(description.config_schema, crate::config::schema());
-}
-
-#[test]
-fn each_container_command_runs_as_compose_passes_it() {
-    let directory = tempfile::tempdir().unwrap();
-    let greeting = "${USER} $$";
-    let request = printing::request_in(directory.path(), greeting, launch_request(Value::Null));
-    let launcher = launcher(&request);
-    // Compose turns each `$$` back into `$` before handing the values to the engine.
-    let interpolated = |text: &String| text.replace("$$", "$");
-    for container in compose_file(&launcher).services.values() {
-        let command: Vec<String> = container.command.iter().map(interpolated).collect();
-        let status = Command::new(&command[0])
-            .args(&command[1..])
-            .env_clear()
-            .envs(
-                container
-                    .environment
-                    .iter()
-                    .map(|(k, v)| (k, interpolated(v))),
-            )
-            .current_dir(interpolated(&container.working_dir))
-            .status()
-            .unwrap();
-        assert!(status.code().is_some());
-    }
-    printing::assert_printed(&request, &launcher, greeting);
 }

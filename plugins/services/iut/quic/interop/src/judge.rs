@@ -64,8 +64,9 @@ pub fn judge(outcome: &ServiceOutcome) -> Verdict {
         Role::Server => match (exit.code, exit.signal) {
             (Some(0), _) => Verdict::new(VerdictStatus::Pass, "served until it ended"),
             // Stopped by the host's TERM or KILL, or by the INT that proxygen's hq
-            // raises on itself once it has handled the TERM.
-            (None, Some(2 | 9 | 15)) if exit.stopped_by_host => {
+            // raises on itself once it has handled the TERM; or stopped by a launcher
+            // (a container's), which tells no signal.
+            (None, None | Some(2 | 9 | 15)) if exit.stopped_by_host => {
                 Verdict::new(VerdictStatus::Pass, "served until stopped")
             }
             (Some(code), _) => Verdict::new(
@@ -360,6 +361,19 @@ mod tests {
             "{}",
             verdict.reason
         );
+    }
+
+    #[test]
+    fn a_server_a_launcher_stopped_served_until_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut stopped = outcome(dir.path(), 0);
+        stopped.request.role = Role::Server;
+        stopped.exit = ExitInfo {
+            code: None,
+            signal: None,
+            stopped_by_host: true,
+        };
+        assert_eq!(judge(&stopped).status, VerdictStatus::Pass);
     }
 
     #[test]
