@@ -1,7 +1,7 @@
 //! Network environments that launch a whole test with one command, end to end: the
 //! real host and plugins. A fixture environment launches a ping_pong test for real
-//! through the host's launcher path; docker_compose and shadow, whose engine and
-//! simulator this machine lacks, are skipped before anything runs, with why.
+//! through the host's launcher path; docker_compose without an engine that answers,
+//! and shadow without the simulator, are skipped before anything runs, with why.
 
 mod support;
 
@@ -39,16 +39,22 @@ fn a_launcher_runs_every_service_and_the_host_judges_what_it_left() {
     assert_eq!(client["exit"]["code"], 0, "{client:#}");
 }
 
+/// docker_compose told to reach the engine through a Docker client that is not there.
+const NO_ENGINE: &str =
+    r#"{ type = "docker_compose", compose = ["panther-no-such-docker", "compose"] }"#;
+
 #[test]
 fn docker_compose_without_an_engine_is_skipped_with_why_and_nothing_runs() {
     let sandbox = Sandbox::with_workspace_plugins();
-    let run = sandbox.run_experiment(&ping_pong(r#"{ type = "docker_compose" }"#), &[]);
+    let run = sandbox.run_experiment(&ping_pong(NO_ENGINE), &[]);
     assert_eq!(run.code(), Some(0), "{}", run.printed());
     let test = run.test("ping_pong");
     assert_eq!(test["status"], "skipped", "{test:#}");
     let reason = test["reason"].as_str().unwrap();
     assert!(
-        reason.starts_with("not run: network 'docker_compose' needs a Docker engine: `docker info"),
+        reason.starts_with(
+            "not run: network 'docker_compose' needs a Docker engine: `panther-no-such-docker info"
+        ),
         "{reason}"
     );
     assert!(!reason.contains('\n'), "{reason}");
@@ -62,13 +68,13 @@ fn docker_compose_without_an_engine_is_skipped_with_why_and_nothing_runs() {
 #[test]
 fn the_plan_of_a_compose_test_shows_its_file_and_its_launcher() {
     let sandbox = Sandbox::with_workspace_plugins();
-    let file = sandbox.experiment(&ping_pong(r#"{ type = "docker_compose" }"#));
+    let file = sandbox.experiment(&ping_pong(NO_ENGINE));
     let output = sandbox.run(&["plan", file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     let plan = stdout(&output);
     assert!(plan.contains("docker-compose.yml"), "{plan}");
     assert!(
-        plan.contains("launches every service: docker compose"),
+        plan.contains("launches every service: panther-no-such-docker compose"),
         "{plan}"
     );
     assert!(plan.contains("not run (skipped)"), "{plan}");

@@ -34,7 +34,11 @@ pub struct Service {
     /// Whether the container runs privileged.
     pub privileged: bool,
     /// Its addresses, by network name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub networks: BTreeMap<String, Attachment>,
+    /// `none` for a container with no network at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_mode: Option<String>,
     /// What is mounted into it.
     pub volumes: Vec<Volume>,
     /// The services started before it, and what each must have reached.
@@ -146,6 +150,7 @@ mod tests {
                     ipv4_address: "172.28.0.2".to_owned(),
                 },
             )]),
+            network_mode: None,
             volumes: vec![Volume {
                 kind: "bind".to_owned(),
                 source: "/a:b".to_owned(),

@@ -1,5 +1,6 @@
 //! The plugin's `config` table: its schema, its defaults and its checks.
 
+use std::net::Ipv4Addr;
 use std::path::PathBuf;
 
 use panther_network_shared::subnet::Subnet;
@@ -13,8 +14,13 @@ use sha2::{Digest, Sha256};
 const COMPOSE: [&str; 1] = ["docker-compose"];
 /// The recipe of the image every service runs in when the config names none.
 const IMAGE_RECIPE: &[u8] = include_bytes!("../image/Dockerfile");
-/// The bridge network's subnet when the config names none.
+/// An example subnet, for messages.
 const SUBNET: &str = "172.28.0.0/24";
+/// Where a test's own /24 is drawn from when the config names no subnet: the upper
+/// half of 10.0.0.0/8, 32768 networks, so that tests running at once, in one run or
+/// several, rarely draw the same one (docker refuses a second network on a subnet in
+/// use).
+const DRAWN_FROM: [u8; 2] = [10, 128];
 
 /// The environment's settings, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +31,9 @@ pub struct Config {
     pub image: String,
     /// Extra bind mounts for every container.
     pub volumes: Vec<Bind>,
-    /// The bridge network's subnet, where the services' addresses come from.
-    pub subnet: Subnet,
+    /// The bridge network's subnet, where the services' addresses come from, when
+    /// the config names one; else each test draws its own ([`Config::subnet_of`]).
+    pub subnet: Option<Subnet>,
     /// Whether the containers run privileged.
     pub privileged: bool,
 }
@@ -49,7 +56,7 @@ struct Written {
     compose: Vec<String>,
     image: String,
     volumes: Vec<String>,
-    subnet: String,
+    subnet: Option<String>,
     privileged: bool,
 }
 
@@ -59,7 +66,7 @@ impl Default for Written {
             compose: COMPOSE.map(str::to_owned).to_vec(),
             image: default_image(),
             volumes: Vec::new(),
-            subnet: SUBNET.to_owned(),
+            subnet: None,
             privileged: false,
         }
     }
@@ -74,6 +81,17 @@ pub fn default_image() -> String {
 }
 
 impl Config {
+    /// The subnet of test instance `instance`: the configured one, else a /24 of
+    /// 10.128.0.0/9 drawn from a hash of the instance's name.
+    pub fn subnet_of(&self, instance: &str) -> Subnet {
+        self.subnet.unwrap_or_else(|| {
+            let digest = Sha256::digest(instance.as_bytes());
+            let [first, second] = DRAWN_FROM;
+            let network = Ipv4Addr::new(first, second | (digest[0] & 0x7f), digest[1], 0);
+            Subnet::new(network, 24)
+        })
+    }
+
     /// Reads the `config` table (absent means every default); an error names the
     /// key at fault.
     pub fn parse(value: &Value) -> Result<Self, PluginError> {
@@ -97,8 +115,13 @@ impl Config {
                     .map_err(|problem| PluginError::new(format!("config key `volumes`: {problem}")))
             })
             .collect::<Result<_, _>>()?;
-        let subnet = Subnet::parse(&written.subnet, SUBNET)
-            .map_err(|problem| PluginError::new(format!("config key `subnet`: {problem}")))?;
+        let subnet = written
+            .subnet
+            .map(|text| {
+                Subnet::parse(&text, SUBNET)
+                    .map_err(|problem| PluginError::new(format!("config key `subnet`: {problem}")))
+            })
+            .transpose()?;
         Ok(Self {
             compose: written.compose,
             image: written.image,
@@ -173,8 +196,9 @@ pub fn schema() -> Value {
             "subnet": {
                 "type": "string",
                 "description": "the IPv4 subnet of the test's bridge network; service i gets \
-                                host i+2",
-                "default": SUBNET
+                                host i+2; by default each test draws its own /24 of \
+                                10.128.0.0/9 from its name, so that tests running at once \
+                                get networks of their own"
             },
             "privileged": {
                 "type": "boolean",
@@ -204,7 +228,13 @@ mod tests {
         );
         assert_eq!(config.image.len(), "panther-compose:".len() + 12);
         assert!(config.volumes.is_empty());
-        assert_eq!(config.subnet.to_string(), "172.28.0.0/24");
+        assert_eq!(config.subnet, None);
+        let drawn = config.subnet_of("run-1-1");
+        assert_eq!(drawn, config.subnet_of("run-1-1"));
+        assert_ne!(drawn, config.subnet_of("run-2-1"));
+        assert_eq!(drawn.prefix(), 24);
+        let [first, second, _, _] = drawn.network().octets();
+        assert!(first == 10 && second >= 128, "{drawn}");
         assert!(!config.privileged);
     }
 
@@ -240,7 +270,8 @@ mod tests {
                 }
             ]
         );
-        assert_eq!(config.subnet.to_string(), "10.9.0.0/16");
+        assert_eq!(config.subnet.unwrap().to_string(), "10.9.0.0/16");
+        assert_eq!(config.subnet_of("any").to_string(), "10.9.0.0/16");
         assert!(config.privileged);
     }
 

@@ -10,7 +10,7 @@ use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{
     CommandSpec, FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
 };
-use panther_supervise::{PROGRAM, ServiceSpec, spec_path};
+use panther_supervise::{AWAIT, PROGRAM, ServiceSpec, spec_path};
 
 use crate::commands::Project;
 use crate::compose_file::{
@@ -22,9 +22,20 @@ use crate::{mounts, names, readiness};
 /// The name of the test's bridge network in the compose file.
 const NETWORK: &str = "panther";
 
+/// The compose service that ends the run once the services deciding the test have
+/// ended: every other container outlives its service, since the first container to
+/// end stops them all.
+const AWAITER: &str = "panther-await";
+
 /// The launcher running every service of `request` in its own container.
 pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, PluginError> {
     let names = names::SERVICES.of(request.services.iter().map(|s| s.name.as_str()))?;
+    if let Some((service, _)) = names.iter().find(|(_, name)| name.as_str() == AWAITER) {
+        return Err(PluginError::new(format!(
+            "service `{service}` takes the compose name `{AWAITER}`, which the environment \
+             keeps for itself: rename the service"
+        )));
+    }
     let mut services = BTreeMap::new();
     let mut launched = BTreeMap::new();
     let mut files = Vec::new();
@@ -54,6 +65,15 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
                 .insert(target.clone(), Dependency { condition });
         }
     }
+    let decisive: Vec<&LaunchedOutputs> = request
+        .services
+        .iter()
+        .filter(|service| service.decides)
+        .map(|service| &launched[&service.name])
+        .collect();
+    if !decisive.is_empty() {
+        services.insert(AWAITER.to_owned(), awaiter(config, request, &decisive)?);
+    }
     let file = ComposeFile {
         services,
         networks: BTreeMap::from([(
@@ -61,7 +81,7 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
             Network {
                 ipam: Ipam {
                     config: vec![Pool {
-                        subnet: config.subnet.to_string(),
+                        subnet: config.subnet_of(&request.instance).to_string(),
                     }],
                 },
             },
@@ -103,6 +123,7 @@ fn container(
         command: command.clone(),
         outputs: outputs.clone(),
         ready_within_ms: request.timeout_ms,
+        linger: true,
     };
     let spec_file = FileSpec {
         path: spec_path(&service.output_dir),
@@ -139,10 +160,41 @@ fn container(
                     ipv4_address: address.to_string(),
                 },
             )]),
+            network_mode: None,
             volumes: mounts::mounts(&request.directory, &started, &config.volumes)?,
             depends_on: BTreeMap::new(),
             healthcheck: readiness::healthcheck(&service.ready, outputs, request.timeout_ms)?,
         },
         spec_file,
     ))
+}
+
+/// The container that ends once every file of `decisive` holds an exit code, without a
+/// network of its own.
+fn awaiter(
+    config: &Config,
+    request: &LaunchRequest,
+    decisive: &[&LaunchedOutputs],
+) -> Result<Service, PluginError> {
+    let mut args = vec![AWAIT.to_owned()];
+    for outputs in decisive {
+        args.push(path_argument(&outputs.exit_code)?);
+    }
+    let awaiting = CommandSpec::new(path_argument(&request.plugin_dir.join(PROGRAM))?, args);
+    Ok(Service {
+        image: literal(&config.image),
+        command: std::iter::once(&awaiting.program)
+            .chain(&awaiting.args)
+            .map(|word| literal(word))
+            .collect(),
+        environment: BTreeMap::new(),
+        working_dir: literal(&path_argument(&request.directory)?),
+        init: true,
+        privileged: false,
+        networks: BTreeMap::new(),
+        network_mode: Some("none".to_owned()),
+        volumes: mounts::mounts(&request.directory, &[&awaiting], &config.volumes)?,
+        depends_on: BTreeMap::new(),
+        healthcheck: None,
+    })
 }

@@ -1,7 +1,8 @@
 //! The docker_compose network environment: one container per service on a bridge network.
 //!
-//! `deploy` gives service `i` host `i + 2` of the config's subnet (172.28.0.0/24 by
-//! default), skips the test when no Docker engine or compose answers, and tears the
+//! `deploy` gives service `i` host `i + 2` of the config's subnet (by default a /24
+//! each test draws from 10.128.0.0/9 by its name, so that tests running at once have
+//! networks of their own), skips the test when no Docker engine or compose answers, and tears the
 //! project down afterwards. `launch` writes `docker-compose.yml` in the test's
 //! directory and runs the whole test as `docker-compose up --abort-on-container-exit`:
 //!
@@ -18,8 +19,10 @@
 //!   host read-only, at the same paths ([`mounts`]);
 //! - a service starts after the one it targets, once that one is ready as its plan
 //!   says, through a healthcheck ([`readiness`]);
-//! - the first container to end stops the others; one still running then has no exit
-//!   code file, and counts as stopped.
+//! - every service's container outlives the service (its exit code written), since
+//!   the first container to end stops the others; a `panther-await` container ends
+//!   once the services that decide the test have all ended, which ends the run. One
+//!   still running then has no exit code file, and counts as stopped.
 
 mod commands;
 mod compose_file;
@@ -59,7 +62,8 @@ impl NetworkEnvironment for DockerCompose {
 
     fn deploy(&self, request: &NetworkRequest) -> Result<Deployment, PluginError> {
         let config = Config::parse(&request.config)?;
-        let launches = launches::at_subnet_hosts(config.subnet, &request.services)?;
+        let subnet = config.subnet_of(&request.instance);
+        let launches = launches::at_subnet_hosts(subnet, &request.services)?;
         let project = Project::new(&config, &request.directory, &request.instance);
         Ok(Deployment {
             teardown: vec![project.down()?],

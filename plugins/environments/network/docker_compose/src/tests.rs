@@ -15,13 +15,17 @@ use serde_json::{Value, json};
 
 use crate::DockerCompose;
 use crate::compose_file::ComposeFile;
+use crate::config::Config;
 
-/// The subnet of the default config, where the launch request's services are.
-const SUBNET: &str = "172.28.0.0/24";
-
-/// A ping_pong server and the client that pings it, as the host plans them.
+/// A ping_pong server and the client that pings it, as the host plans them, in the
+/// subnet the test instance's network has (a bad config keeps any subnet: it is
+/// refused anyway).
 fn launch_request(config: Value) -> LaunchRequest {
-    requests::launch_request(config, SUBNET)
+    let subnet = Config::parse(&config).map_or_else(
+        |_| "172.28.0.0/24".to_owned(),
+        |config| config.subnet_of(requests::INSTANCE).to_string(),
+    );
+    requests::launch_request(config, &subnet)
 }
 
 fn launcher(request: &LaunchRequest) -> Launcher {
@@ -227,7 +231,7 @@ fn each_container_runs_its_service_under_the_supervisor() {
         ]
     );
     assert_eq!(server.working_dir, "/run/panther/test/server");
-    assert_eq!(server.networks["panther"].ipv4_address, "172.28.0.2");
+    assert_eq!(server.networks["panther"].ipv4_address, "10.236.111.2");
     let spec = spec(&launcher, "server");
     assert_eq!(spec.command, request.services[0].command);
     assert_eq!(spec.directory, Path::new("/run/panther/test/server"));

@@ -2,6 +2,10 @@
 //! capture), each once ready, then its preparation commands, then the service itself,
 //! whose output and exit code land in files, as `panther-supervise SPEC` does inside
 //! the container. The docker_compose environment writes the spec; the program reads it.
+//!
+//! `panther-supervise --await FILE...` is the other use: it ends once every file
+//! exists (the exit codes of the services that decide a test), which ends a compose
+//! run whose containers otherwise outlive their services.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +14,9 @@ use serde::{Deserialize, Serialize};
 
 /// The program's name, as it is shipped beside the environment's library.
 pub const PROGRAM: &str = "panther-supervise";
+
+/// The option that makes the program wait for files instead of running a service.
+pub const AWAIT: &str = "--await";
 
 /// One service's run inside its container.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +35,10 @@ pub struct ServiceSpec {
     pub outputs: LaunchedOutputs,
     /// How long a companion may take to be ready, in milliseconds.
     pub ready_within_ms: u64,
+    /// Whether the container stays up, its companions running, once the service ended,
+    /// until it is stopped: a container that ends stops the whole compose run.
+    #[serde(default)]
+    pub linger: bool,
 }
 
 /// Where the spec of the service with output directory `output_dir` is written.

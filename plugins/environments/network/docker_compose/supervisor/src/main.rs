@@ -8,7 +8,10 @@
 //! A TERM or INT to the container goes on to the process running; a service ended
 //! that way writes no exit code, as one the host stops. A companion that is not ready
 //! or a preparation that fails ends the run with exit code 1 and the reason in the
-//! service's standard error file, so that the test says why.
+//! service's standard error file, so that the test says why. With `linger`, the
+//! program then waits for a stop before it stops the companions and ends.
+//!
+//! `panther-supervise --await FILE...` ends (0) once every file exists, or at a stop.
 
 mod ready;
 mod signals;
@@ -21,14 +24,25 @@ use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use panther_plugin_api::model::CommandSpec;
-use panther_supervise::ServiceSpec;
+use panther_supervise::{AWAIT, ServiceSpec};
 
 /// How long a companion has to end after TERM before it is killed.
 const GRACE: Duration = Duration::from_secs(2);
 
+/// How often awaited files and a lingering stop are looked for.
+const POLL: Duration = Duration::from_millis(50);
+
 fn main() -> ExitCode {
-    let Some(path) = std::env::args_os().nth(1) else {
-        eprintln!("usage: panther-supervise SPEC.json");
+    let arguments: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if let Err(error) = signals::forward_stops() {
+        eprintln!("panther-supervise: cannot pass stop signals on: {error}");
+    }
+    if arguments.first().is_some_and(|first| first == AWAIT) {
+        await_files(&arguments[1..]);
+        return ExitCode::SUCCESS;
+    }
+    let [path] = arguments.as_slice() else {
+        eprintln!("usage: panther-supervise SPEC.json | panther-supervise --await FILE...");
         return ExitCode::from(2);
     };
     let spec: ServiceSpec = match std::fs::read(&path)
@@ -44,9 +58,6 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Err(error) = signals::forward_stops() {
-        eprintln!("panther-supervise: cannot pass stop signals on: {error}");
-    }
     let mut companions = Vec::new();
     let code = match run(&spec, &mut companions) {
         Ok(Some(status)) => exit_code(status),
@@ -56,8 +67,25 @@ fn main() -> ExitCode {
             1
         }
     };
+    if spec.linger {
+        until_stopped();
+    }
     stop(companions);
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Waits until every file of `files` exists, or a stop comes.
+fn await_files(files: &[std::ffi::OsString]) {
+    while signals::received().is_none() && !files.iter().all(|file| Path::new(file).exists()) {
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Waits for a stop.
+fn until_stopped() {
+    while signals::received().is_none() {
+        std::thread::sleep(POLL);
+    }
 }
 
 /// The process's `command`, with its environment and working directory.

@@ -23,6 +23,7 @@ fn spec(dir: &Path, command: CommandSpec) -> ServiceSpec {
             exit_code: dir.join("launched.exit_code"),
         },
         ready_within_ms: 5_000,
+        linger: false,
     }
 }
 
@@ -169,4 +170,47 @@ fn a_stop_goes_on_to_the_service_which_then_writes_no_exit_code() {
     assert_eq!(status.code(), Some(128 + 15));
     assert_eq!(read(&spec.outputs.stdout), "up\nstopping\n");
     assert!(!spec.outputs.exit_code.exists());
+}
+
+#[test]
+fn a_lingering_container_outlives_its_service_until_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = spec(dir.path(), CommandSpec::new("/bin/echo", ["done"]));
+    spec.linger = true;
+    let mut child = supervise(&spec).spawn().unwrap();
+    for _ in 0..100 {
+        if spec.outputs.exit_code.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(read(&spec.outputs.exit_code), "0\n");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "it ended with its service"
+    );
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn awaiting_ends_once_every_file_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("a"), dir.path().join("b"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_panther-supervise"))
+        .arg(panther_supervise::AWAIT)
+        .arg(&first)
+        .arg(&second)
+        .spawn()
+        .unwrap();
+    std::fs::write(&first, "0\n").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "it ended before the second file"
+    );
+    std::fs::write(&second, "0\n").unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 }

@@ -14,7 +14,7 @@ use crate::subnet::Subnet;
 /// The test's directory in the requests.
 const DIRECTORY: &str = "/run/panther/test";
 /// The test instance of the requests.
-const INSTANCE: &str = "20250101T000000-ab12-1-1";
+pub const INSTANCE: &str = "20250101T000000-ab12-1-1";
 /// The directory of the plugins in the requests.
 const PLUGIN_DIR: &str = "/opt/panther/plugins";
 /// The ping_pong program both services run.

@@ -1,0 +1,234 @@
+//! The docker_compose network environment end to end: the real host, the real plugins,
+//! the Docker engine and the image that scripts/start-docker starts and builds (the
+//! test command runs it first), one container per service on a compose network. The
+//! verdicts are those of localhost, and no container, network or volume is left after a
+//! run, however it ends; `panther-host clean` removes what a killed run left.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{Sandbox, ping_pong_experiment, service, stderr, stdout};
+
+/// A sandbox with the workspace's plugins, on a machine whose Docker engine answers.
+fn sandbox() -> Sandbox {
+    let engine = Command::new("docker")
+        .args(["info", "--format", "{{.ServerVersion}}"])
+        .output();
+    assert!(
+        engine.is_ok_and(|output| output.status.success()),
+        "no Docker engine answers: run scripts/start-docker (scripts/test does)"
+    );
+    Sandbox::with_workspace_plugins()
+}
+
+/// Lines of `docker ARGS` output that start with the project prefix of `experiment`.
+fn left_by(experiment: &str, args: &[&str]) -> Vec<String> {
+    let output = Command::new("docker").args(args).output().unwrap();
+    let prefix = format!("{experiment}-");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.starts_with(&prefix))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The containers, networks and volumes of `experiment`'s compose projects.
+fn leftovers(experiment: &str) -> Vec<String> {
+    let mut left = left_by(
+        experiment,
+        &[
+            "ps",
+            "-a",
+            "--format",
+            "{{.Label \"com.docker.compose.project\"}} {{.Names}}",
+        ],
+    );
+    left.extend(left_by(
+        experiment,
+        &["network", "ls", "--format", "{{.Name}}"],
+    ));
+    left.extend(left_by(
+        experiment,
+        &["volume", "ls", "--format", "{{.Name}}"],
+    ));
+    left
+}
+
+const COMPOSE: &str = r#"{ type = "docker_compose" }"#;
+
+#[test]
+fn ping_pong_passes_in_containers_with_its_round_trips_and_leaves_nothing() {
+    let sandbox = sandbox();
+    let text = ping_pong_experiment(
+        "compose-ping",
+        COMPOSE,
+        "{ pings = 5, min_delay_ms = 5, timeout_ms = 2000 }",
+    );
+    let run = sandbox.run_experiment(&text, &[]);
+    assert_eq!(run.code(), Some(0), "{}", run.printed());
+    let test = run.test("ping_pong");
+    assert_eq!(test["status"], "passed", "{test:#}");
+    let client = service(&test, "client");
+    let metrics = &client["verdict"]["metrics"];
+    assert!(
+        metrics["median_round_trip_ms"].as_u64().is_some(),
+        "{client:#}"
+    );
+    assert_eq!(metrics["pongs_ok"], 5, "{client:#}");
+    let iteration = run.directory().join(test["directory"].as_str().unwrap());
+    assert!(iteration.join("docker-compose.yml").is_file());
+    assert!(iteration.join("server/supervised.json").is_file());
+    assert_eq!(leftovers("compose-ping"), Vec::<String>::new());
+}
+
+#[test]
+fn quic_handshake_and_transfer_pass_in_containers_with_their_wire_checks() {
+    let sandbox = sandbox();
+    let text = "[experiment]\nname = \"compose-quic\"\n\n[[matrix]]\nname = \"quic\"\n\
+         servers = [\"quinn\"]\nclients = [\"quinn\", \"aioquic\"]\n\
+         testcases = [\"handshake\", \"transfer\"]\n\
+         network = { type = \"docker_compose\" }\ntimeout = \"60s\"\n";
+    let run = sandbox.run_experiment(text, &["--jobs", "2"]);
+    assert_eq!(run.code(), Some(0), "{}", run.printed());
+    let results = run.results();
+    let tests = results["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 4);
+    for test in tests {
+        let reason = test["reason"].as_str().unwrap();
+        assert_eq!(test["status"], "passed", "{test:#}");
+        assert!(
+            reason.contains("identical to what the server served")
+                && reason.contains("on the wire: 1 handshake(s)"),
+            "{reason}"
+        );
+    }
+    assert_eq!(leftovers("compose-quic"), Vec::<String>::new());
+}
+
+#[test]
+fn a_failing_server_fails_as_on_localhost_and_a_timeout_leaves_nothing() {
+    let sandbox = sandbox();
+    let variant = |network: &str| {
+        format!(
+            "[[tests]]\nname = \"fail on {network}\"\nnetwork = {{ type = \"{network}\" }}\n\
+             timeout = \"30s\"\n\
+             [tests.services.server]\nimplementation = \"ping_pong\"\nrole = \"server\"\n\
+             config = {{ variant = \"fail\" }}\n\
+             [tests.services.client]\nimplementation = \"ping_pong\"\nrole = \"client\"\n\
+             target = \"server\"\nconfig = {{ pings = 3, timeout_ms = 500 }}\n\n"
+        )
+    };
+    let hung = sandbox.path().join("hung-client");
+    std::fs::write(&hung, "#!/bin/sh\nsleep 60\n").unwrap();
+    std::fs::set_permissions(&hung, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let text = format!(
+        "[experiment]\nname = \"compose-failures\"\n\n{}{}\
+         [[tests]]\nname = \"hung\"\nnetwork = {{ type = \"docker_compose\" }}\ntimeout = \"5s\"\n\
+         [tests.services.server]\nimplementation = \"ping_pong\"\nrole = \"server\"\n\
+         [tests.services.client]\nimplementation = \"ping_pong\"\nrole = \"client\"\n\
+         target = \"server\"\nconfig = {{ binary = \"{}\" }}\n",
+        variant("localhost"),
+        variant("docker_compose"),
+        hung.display()
+    );
+    let run = sandbox.run_experiment(&text, &[]);
+    assert_eq!(run.code(), Some(1), "{}", run.printed());
+    let local = run.test("fail on localhost");
+    let contained = run.test("fail on docker_compose");
+    assert_eq!(local["status"], "failed", "{local:#}");
+    assert_eq!(contained["status"], "failed", "{contained:#}");
+    // The same verdict, but for the figures in it (a timestamp).
+    let reason = |test: &serde_json::Value| {
+        service(test, "client")["verdict"]["reason"]
+            .as_str()
+            .unwrap()
+            .replace(|c: char| c.is_ascii_digit(), "")
+    };
+    assert_eq!(reason(&local), reason(&contained));
+    let hung = run.test("hung");
+    assert_eq!(hung["status"], "failed", "{hung:#}");
+    assert!(
+        hung["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("timed out after 5 s"),
+        "{hung:#}"
+    );
+    assert_eq!(leftovers("compose-failures"), Vec::<String>::new());
+}
+
+/// Starts `run` of a long ping_pong test in containers in the background, and waits
+/// until its containers run.
+fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
+    let text = ping_pong_experiment(
+        experiment,
+        COMPOSE,
+        "{ pings = 300, min_delay_ms = 100, timeout_ms = 2000 }",
+    );
+    let file = sandbox.experiment(&text);
+    let results = sandbox.path().join(format!("results-{experiment}"));
+    let child = sandbox
+        .command(&[
+            "run",
+            file.to_str().unwrap(),
+            "--output",
+            results.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let running = || {
+        left_by(
+            experiment,
+            &[
+                "ps",
+                "--filter",
+                "status=running",
+                "--format",
+                "{{.Label \"com.docker.compose.project\"}} {{.Names}}",
+            ],
+        )
+        .len()
+    };
+    while running() < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the containers of {experiment} never ran"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child
+}
+
+#[test]
+fn ctrl_c_mid_test_takes_the_containers_down() {
+    let sandbox = sandbox();
+    let mut child = start_long_run(&sandbox, "compose-interrupted");
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(leftovers("compose-interrupted"), Vec::<String>::new());
+}
+
+#[test]
+fn a_killed_run_leaves_containers_that_clean_removes() {
+    let sandbox = sandbox();
+    let mut child = start_long_run(&sandbox, "compose-killed");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        !leftovers("compose-killed").is_empty(),
+        "killed: nothing was taken down"
+    );
+    let output = sandbox.run(&["clean"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let said = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(said.contains("torn down"), "{said}");
+    assert_eq!(leftovers("compose-killed"), Vec::<String>::new(), "{said}");
+}
