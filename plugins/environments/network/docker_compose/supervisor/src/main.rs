@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         eprintln!("usage: panther-supervise SPEC.json | panther-supervise --await FILE...");
         return ExitCode::from(2);
     };
-    let spec: ServiceSpec = match std::fs::read(&path)
+    let spec: ServiceSpec = match std::fs::read(path)
         .map_err(|e| e.to_string())
         .and_then(|text| serde_json::from_slice(&text).map_err(|e| e.to_string()))
     {
@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         Err(problem) => {
             eprintln!(
                 "panther-supervise: {}: {problem}",
-                Path::new(&path).display()
+                Path::new(path).display()
             );
             return ExitCode::from(2);
         }
