@@ -1,5 +1,5 @@
 # The build of lsquic's http_server and http_client, for scripts/build-stacks (see
-# plugins/services/iut/quic/stacks/src/recipe.rs for the variables each step gets):
+# plugins/stacks/src/recipe.rs for the variables each step gets):
 # BoringSSL's ssl and crypto libraries, then lsquic with its ls-qpack and ls-hpack
 # submodules against them, as lsquic's README builds it.
 #

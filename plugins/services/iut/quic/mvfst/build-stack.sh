@@ -1,5 +1,5 @@
 # The build of proxygen's hq over mvfst, for scripts/build-stacks (see
-# plugins/services/iut/quic/stacks/src/recipe.rs for the variables each step gets):
+# plugins/stacks/src/recipe.rs for the variables each step gets):
 # folly, fizz, mvfst, wangle and proxygen of the same day, each installed into a
 # prefix in the work folder that the next one is configured against, with Debian's
 # libraries for everything else. Only hq is kept. It takes about an hour on two cores.

@@ -1,5 +1,5 @@
 # The build of picoquic's picoquicdemo, for scripts/build-stacks (see
-# plugins/services/iut/quic/stacks/src/recipe.rs for the variables each step gets):
+# plugins/stacks/src/recipe.rs for the variables each step gets):
 # picotls's libraries from the version's own picotls, then picoquicdemo against them
 # and Debian's OpenSSL, as picoquic's own CI builds them (ci/build_picotls.sh).
 #

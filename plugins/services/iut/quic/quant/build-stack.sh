@@ -1,5 +1,5 @@
 # The build of quant's server and client, for scripts/build-stacks (see
-# plugins/services/iut/quic/stacks/src/recipe.rs for the variables each step gets):
+# plugins/stacks/src/recipe.rs for the variables each step gets):
 # quant with its four submodules (warpcore, picotls, picoquic, timeout) at the commits
 # it pins, against Debian's OpenSSL, http-parser and libev.
 #

@@ -2,15 +2,14 @@
 //! files each one transfers, the plans that follow the endpoint contract (ROLE,
 //! TESTCASE, REQUESTS, LISTEN, WWW, DOWNLOADS, CERTS, SSLKEYLOGFILE, QLOGDIR), and the
 //! judge that compares what the client downloaded with what the server served, byte
-//! for byte; and, for the stacks no package provides, their pinned sources and where
-//! their builds are. Each stack's plugin adds only how its program is started.
+//! for byte; and the config of a pinned stack whose one program plays both roles. Each
+//! stack's plugin adds only how its program is started.
 
 mod contract;
 #[cfg(any(test, feature = "golden"))]
 pub mod golden;
 mod judge;
 mod stack_config;
-pub mod stacks;
 mod testcase;
 mod unsupported;
 mod wire;

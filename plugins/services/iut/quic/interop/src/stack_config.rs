@@ -7,7 +7,7 @@ use panther_plugin_api::PluginError;
 use panther_plugin_api::model::Requirement;
 use serde::Deserialize;
 
-use crate::stacks::{VERSION_KEY, default_version, stack_program, version_schema};
+use panther_stacks::{VERSION_KEY, default_version, stack_program, version_schema};
 
 /// The config key that names a program of one's own.
 const BINARY_KEY: &str = "binary";

@@ -30,7 +30,7 @@ use panther_plugin_api::model::{
 };
 use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_config};
 use panther_quic_interop::judge;
-use panther_quic_interop::stacks::offered_versions;
+use panther_stacks::offered_versions;
 
 use crate::config::Config;
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{Requirement, ServiceRequest};
-use panther_quic_interop::stacks::{default_version, stack_program, version_schema};
+use panther_stacks::{default_version, stack_program, version_schema};
 use serde::Deserialize;
 
 /// The stack, as stacks.toml names it.

@@ -26,8 +26,8 @@ use panther_plugin_api::model::{
     Description, Role, ServiceOutcome, ServicePlan, ServiceRequest, Verdict,
 };
 use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_config};
-use panther_quic_interop::stacks::offered_versions;
 use panther_quic_interop::{TestCase, judge};
+use panther_stacks::offered_versions;
 
 use crate::config::Config;
 

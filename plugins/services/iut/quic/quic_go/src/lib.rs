@@ -14,8 +14,8 @@ use panther_plugin_api::model::{
     CommandSpec, Description, Role, ServiceOutcome, ServicePlan, ServiceRequest, Verdict,
 };
 use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_config};
-use panther_quic_interop::stacks::offered_versions;
 use panther_quic_interop::{Endpoint, judge, plan};
+use panther_stacks::offered_versions;
 
 use crate::config::{Config, program};
 

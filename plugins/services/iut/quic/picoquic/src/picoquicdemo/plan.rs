@@ -5,8 +5,8 @@ use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{
     Analysis, CommandSpec, Requirement, Role, ServicePlan, ServiceRequest,
 };
-use panther_quic_interop::stacks::VERSION_KEY;
 use panther_quic_interop::{Endpoint, client_plan, keylog_path, server_plan, unsupported_case};
+use panther_stacks::VERSION_KEY;
 
 use super::config::{Config, STACK, program};
 use super::flags;

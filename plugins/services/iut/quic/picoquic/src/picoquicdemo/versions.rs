@@ -5,7 +5,7 @@
 
 use panther_plugin_api::PluginError;
 use panther_quic_interop::TestCase;
-use panther_quic_interop::stacks::VERSION_KEY;
+use panther_stacks::VERSION_KEY;
 
 /// How one version of picoquicdemo is driven.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl Generation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use panther_quic_interop::stacks::Pins;
+    use panther_stacks::Pins;
 
     #[test]
     fn every_pinned_version_has_a_generation() {

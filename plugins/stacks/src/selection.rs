@@ -1,6 +1,6 @@
 //! Which builds the command line asks for.
 
-use panther_quic_interop::stacks::Pins;
+use panther_stacks::Pins;
 
 /// One version of one stack.
 #[derive(Debug, Clone, PartialEq, Eq)]

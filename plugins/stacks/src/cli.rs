@@ -48,7 +48,7 @@ impl Cli {
     /// crate's `vendor/`.
     pub fn source_folders(&self) -> Vec<PathBuf> {
         let crate_dir = PathBuf::from(CRATE_DIR);
-        let checkout = crate_dir.join("../../../../..");
+        let checkout = crate_dir.join("../..");
         let checkout = checkout.canonicalize().unwrap_or(checkout);
         let beside: Vec<PathBuf> = checkout
             .ancestors()

@@ -1,7 +1,7 @@
 //! The README's table of the pinned stacks, made from stacks.toml and checked
 //! against the README, so the two never disagree.
 
-use panther_quic_interop::stacks::Pins;
+use panther_stacks::Pins;
 
 /// The table: one row per version of each stack, with what it is and its programs.
 pub fn stacks_table(pins: &Pins) -> String {
@@ -26,7 +26,7 @@ mod tests {
 
     #[test]
     fn the_readme_shows_every_pinned_stack_as_stacks_toml_says() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../..");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
         let table = stacks_table(Pins::embedded().unwrap());
         assert!(

@@ -1,6 +1,7 @@
-//! The QUIC stacks that no package provides: their pinned sources and versions, read
-//! from `stacks/stacks.toml`, and where `scripts/build-stacks` leaves each build in the
-//! host's cache directory, so that a stack's plugin finds its programs there.
+//! The programs that no package provides (the QUIC stacks, the Shadow simulator):
+//! their pinned sources and versions, read from `stacks.toml` beside this crate, and
+//! where `scripts/build-stacks` (this crate's `panther-build-stacks`) leaves each build
+//! in the host's cache directory, so that a plugin finds its programs there.
 //!
 //! A build of a stack's version is found at `stacks/NAME/VERSION-FINGERPRINT/bin/` under
 //! the cache directory, where the fingerprint names the exact sources (their ids and
@@ -17,7 +18,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 /// The text of `stacks.toml`, as this build of the plugins was made with.
-pub const PINS_TEXT: &str = include_str!("../../stacks/stacks.toml");
+pub const PINS_TEXT: &str = include_str!("../stacks.toml");
 
 /// The folder of the cache directory that holds every stack build.
 pub const CACHE_FOLDER: &str = "stacks";

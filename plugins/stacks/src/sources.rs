@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use panther_quic_interop::stacks::{Origin, Source};
+use panther_stacks::{Origin, Source};
 use sha2::{Digest, Sha256};
 
 use crate::process::run_quietly;

@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use panther_quic_interop::stacks::{CACHE_FOLDER, Pins, StackBuild};
+use panther_stacks::{CACHE_FOLDER, Pins, StackBuild};
 
 use crate::environment::{describe_toolchain, ensure_packages};
 use crate::inputs::{BuildInputs, digests, flags_from_environment};
@@ -118,11 +118,19 @@ impl Builder<'_> {
         let recipe = Recipe {
             path: self.pins_dir.join(&stack.recipe),
         };
-        let mut files = digests(&recipe.path, &stack.recipe)
+        // Named by their own names, not their places: moving a plugin's folder
+        // keeps its builds.
+        let own_name = |path: &Path| {
+            path.file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let mut files = digests(&recipe.path, &own_name(&recipe.path))
             .with_context(|| format!("{label}: the recipe named by stacks.toml"))?;
         for input in &stack.inputs {
+            let path = self.pins_dir.join(input);
             files.extend(
-                digests(&self.pins_dir.join(input), input)
+                digests(&path, &own_name(&path))
                     .with_context(|| format!("{label}: the input {input} named by stacks.toml"))?,
             );
         }

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 use panther_plugin_api::cache::default_cache_directory;
-use panther_quic_interop::stacks::{CACHE_FOLDER, Pins};
+use panther_stacks::{CACHE_FOLDER, Pins};
 
 use crate::cli::Cli;
 use crate::selection::{everything, select};
