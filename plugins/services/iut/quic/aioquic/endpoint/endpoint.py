@@ -11,13 +11,16 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import sys
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from aioquic.asyncio import QuicConnectionProtocol, connect
+from aioquic.asyncio import QuicConnectionProtocol
 from aioquic.asyncio.server import QuicServer
 from aioquic.h0.connection import H0_ALPN, H0Connection
 from aioquic.h3.connection import H3_ALPN, H3Connection
@@ -227,9 +230,22 @@ async def run_server(testcase: str) -> None:
     print(f"listening on {format_address(host, bound_port)}", flush=True)
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        stop_on(loop, signum, stop)
     await stop.wait()
     server.close()
+
+
+def stop_on(loop: asyncio.AbstractEventLoop, signum: int, stop: asyncio.Event) -> None:
+    """Set `stop` when `signum` arrives.
+
+    The loop's own signal handling checks its wakeup socket with fstat, which the
+    Shadow simulator does not answer for sockets; a plain handler then hands the
+    signal to the loop instead.
+    """
+    try:
+        loop.add_signal_handler(signum, stop.set)
+    except RuntimeError:
+        signal.signal(signum, lambda _signum, _frame: loop.call_soon_threadsafe(stop.set))
 
 
 # Client
@@ -407,6 +423,46 @@ async def wait_downloads(transfers: list[asyncio.Future[None]]) -> None:
         raise EndpointError(f"{count}, first: {failures[0]}")
 
 
+@asynccontextmanager
+async def connect(
+    host: str,
+    port: int,
+    configuration: QuicConfiguration,
+    ticket_handler: SessionTicketHandler | None,
+) -> AsyncGenerator[FileClientProtocol, None]:
+    """A connection to `host`:`port` from a UDP socket of the server address's family.
+
+    aioquic's own `connect` always binds a dual-stack IPv6 socket, which a network
+    without IPv6 refuses (the Shadow simulator's, a container's without it). The
+    handshake starts with the first request, as with aioquic's `wait_connected=False`.
+    """
+    loop = asyncio.get_running_loop()
+    family, _, _, _, address = (
+        await loop.getaddrinfo(host, port, type=socket.SOCK_DGRAM)
+    )[0]
+    if configuration.server_name is None:
+        configuration.server_name = host
+    connection = QuicConnection(
+        configuration=configuration, session_ticket_handler=ticket_handler
+    )
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.bind(("0.0.0.0", 0) if family == socket.AF_INET else ("::", 0, 0, 0))
+        transport, protocol = await loop.create_datagram_endpoint(
+            lambda: FileClientProtocol(connection), sock=sock
+        )
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        protocol.connect(address, transmit=False)
+        yield protocol
+    finally:
+        protocol.close()
+        await protocol.wait_closed()
+        transport.close()
+
+
 async def run_connection(
     host: str,
     port: int,
@@ -420,14 +476,7 @@ async def run_connection(
     A connection resuming a session in the zerortt test case sends its requests as
     0-RTT data; any other sends them once the handshake completes.
     """
-    async with connect(
-        host,
-        port,
-        configuration=configuration,
-        create_protocol=FileClientProtocol,
-        session_ticket_handler=ticket_handler,
-        wait_connected=False,
-    ) as protocol:
+    async with connect(host, port, configuration, ticket_handler) as protocol:
         if testcase == "zerortt" and configuration.session_ticket is not None:
             return await download_early(protocol, requests)
         return await download_after_handshake(protocol, requests, testcase)

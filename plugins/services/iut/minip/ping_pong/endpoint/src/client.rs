@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use fastrand::Rng;
 
 use crate::clock::Clock;
-use crate::net::{is_peer_gone, is_timeout};
+use crate::net::{is_peer_gone, is_timeout, readable_within};
 use crate::proto::{Kind, Message, PongCheck, Timings, Variant, missing_pong};
 use crate::summary::Summary;
 
@@ -96,9 +96,11 @@ fn await_pong(
         .timeout()
         .saturating_sub(sent.elapsed())
         .max(Duration::from_millis(1));
-    socket
-        .set_read_timeout(Some(wait))
+    let arrived = readable_within(socket, wait)
         .map_err(|error| format!("cannot wait for pong {number}: {error}"))?;
+    if !arrived {
+        return Err(missing_pong(number, timings));
+    }
     let len = socket.recv(&mut buffer).map_err(|error| {
         if is_timeout(&error) {
             missing_pong(number, timings)

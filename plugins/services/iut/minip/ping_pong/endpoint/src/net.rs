@@ -1,7 +1,11 @@
 //! Small helpers around UDP sockets.
 
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
+use std::os::fd::AsFd;
+use std::time::Duration;
+
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 /// The first address `address` (`HOST:PORT`, `[V6]:PORT`) names.
 pub fn resolve(address: &str) -> Result<SocketAddr, String> {
@@ -10,6 +14,16 @@ pub fn resolve(address: &str) -> Result<SocketAddr, String> {
         .map_err(|error| format!("`{address}` is not an address (HOST:PORT): {error}"))?
         .next()
         .ok_or_else(|| format!("`{address}` names no address"))
+}
+
+/// Waits at most `wait` for `socket` to have a datagram to read; whether it has one.
+/// A poll rather than a read timeout (SO_RCVTIMEO), which the Shadow simulator does not
+/// give UDP sockets.
+pub fn readable_within(socket: &UdpSocket, wait: Duration) -> io::Result<bool> {
+    let millis = u16::try_from(wait.as_millis()).unwrap_or(u16::MAX);
+    let mut fds = [PollFd::new(socket.as_fd(), PollFlags::POLLIN)];
+    let ready = poll(&mut fds, PollTimeout::from(millis)).map_err(io::Error::from)?;
+    Ok(ready > 0)
 }
 
 /// Whether a socket error only says the read timeout passed.
@@ -32,6 +46,16 @@ pub fn is_peer_gone(error: &io::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_for_a_datagram_no_longer_than_told() {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let started = std::time::Instant::now();
+        assert!(!readable_within(&socket, Duration::from_millis(50)).unwrap());
+        assert!(started.elapsed() >= Duration::from_millis(50));
+        socket.send_to(b"x", socket.local_addr().unwrap()).unwrap();
+        assert!(readable_within(&socket, Duration::from_secs(5)).unwrap());
+    }
 
     #[test]
     fn resolves_ip_addresses() {
