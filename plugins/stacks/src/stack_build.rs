@@ -82,6 +82,14 @@ fn tail(log: &Path, lines: usize) -> String {
         .collect()
 }
 
+/// The lock file beside the build folder `folder`: its name with `.lock` added, as a
+/// version may hold dots (`3.3.0`).
+fn lock_path(folder: &Path) -> PathBuf {
+    let mut name = folder.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
 /// Points `link` at `target` (relative to the link's folder), replacing what was there.
 fn point(link: &Path, target: &Path) -> Result<()> {
     let folder = link.parent().context("a link has a folder")?;
@@ -170,7 +178,7 @@ impl Builder<'_> {
             return Ok(Outcome::Cached);
         }
         fs::create_dir_all(self.builds())?;
-        let lock = File::create(folder.with_extension("lock"))?;
+        let lock = File::create(lock_path(&folder))?;
         if lock.try_lock().is_err() {
             eprintln!("{label}: another build of it is running; waiting for it");
             lock.lock()?;
@@ -201,11 +209,11 @@ impl Builder<'_> {
             if !other {
                 continue;
             }
-            let lock_path = path.with_extension("lock");
-            let free = File::create(&lock_path).is_ok_and(|lock| lock.try_lock().is_ok());
+            let lock = lock_path(&path);
+            let free = File::create(&lock).is_ok_and(|lock| lock.try_lock().is_ok());
             if free {
                 let _ = fs::remove_dir_all(&path);
-                let _ = fs::remove_file(&lock_path);
+                let _ = fs::remove_file(&lock);
             }
         }
     }
@@ -309,5 +317,18 @@ impl Builder<'_> {
             .iter()
             .all(|program| path.join("bin").join(program).is_file());
         Ok((path, built))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_keeps_the_whole_folder_name_dots_and_all() {
+        assert_eq!(
+            lock_path(Path::new("/c/builds/shadow-3.3.0-0123456789abcdef")),
+            Path::new("/c/builds/shadow-3.3.0-0123456789abcdef.lock")
+        );
     }
 }
