@@ -165,6 +165,7 @@ fn main() {
         plugin_dir: plugins.clone(),
         cache_dir: PathBuf::new(),
         tls: None,
+        link_capture: None,
     };
     let calls_per_sample = 1000;
     let round_trip: Vec<Duration> = (0..31)

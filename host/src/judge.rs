@@ -148,6 +148,7 @@ pub fn judge(
         iterations: plan.iterations,
         status,
         reason,
+        network: plan.network.clone(),
         duration_ms: milliseconds(execution.duration),
         services_ms: milliseconds(execution.services_span),
         directory: relative(&plan.directory, run_directory),
@@ -197,6 +198,7 @@ pub fn not_run(plan: &TestPlan, why: &NotRun, run_directory: &Path) -> TestResul
         iterations: plan.iterations,
         status,
         reason: why.reason.clone(),
+        network: plan.network.clone(),
         duration_ms: 0,
         services_ms: 0,
         directory: relative(&plan.directory, run_directory),
@@ -205,8 +207,25 @@ pub fn not_run(plan: &TestPlan, why: &NotRun, run_directory: &Path) -> TestResul
     }
 }
 
-/// The test's status and reason from how it ended and its services' verdicts.
+/// The test's status and reason from how it ended and its services' verdicts; when it
+/// did not pass, what the network environment said it could not do joins the reason.
 fn test_verdict(
+    plan: &TestPlan,
+    execution: &Execution,
+    services: &[ServiceResult],
+) -> (TestStatus, String) {
+    let (status, reason) = verdict_of_ending(plan, execution, services);
+    if execution.unsupported.is_empty()
+        || matches!(status, TestStatus::Passed | TestStatus::Interrupted)
+    {
+        return (status, reason);
+    }
+    let said = execution.unsupported.join("; ");
+    (status, format!("{reason}; {} says: {said}", plan.network))
+}
+
+/// The test's status and reason from how it ended and its services' verdicts.
+fn verdict_of_ending(
     plan: &TestPlan,
     execution: &Execution,
     services: &[ServiceResult],

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use panther_plugin_api::model::{
-    CommandSpec, Companion, Deployment, Launch, LaunchRequest, Launcher, NetworkRequest,
-    NetworkService, PeerInfo, PlannedService, ServiceAddress, ServiceRequest, TlsFiles,
-    WrapRequest,
+    CommandSpec, Companion, Deployment, LINK_CAPTURE_ARTIFACT, Launch, LaunchRequest, Launcher,
+    NetworkRequest, NetworkService, PeerInfo, PlannedService, ServiceAddress, ServiceRequest,
+    TlsFiles, WrapRequest,
 };
 
 use super::failure::PlanFailure;
@@ -154,6 +154,7 @@ impl Context<'_> {
             config: self.test.network.config.clone(),
             directory: self.directory.clone(),
             plugin_dir: environment.directory.clone(),
+            cache_dir: self.cache_dir.map(Path::to_path_buf).unwrap_or_default(),
         };
         environment
             .handle
@@ -190,6 +191,7 @@ impl Context<'_> {
             timeout_ms: u64::try_from(self.test.timeout.as_millis()).unwrap_or(u64::MAX),
             services: planned,
             plugin_dir: environment.directory.clone(),
+            cache_dir: self.cache_dir.map(Path::to_path_buf).unwrap_or_default(),
         };
         environment
             .handle
@@ -263,6 +265,11 @@ impl Context<'_> {
             plugin_dir: manager.directory.clone(),
             cache_dir: self.cache_dir.map(Path::to_path_buf).unwrap_or_default(),
             tls: Some(tls_files(&output_dir)),
+            link_capture: launch
+                .artifacts
+                .iter()
+                .find(|artifact| artifact.name == LINK_CAPTURE_ARTIFACT)
+                .map(|artifact| artifact.path.clone()),
         };
         let plan = manager.handle.plan(&request).map_err(|e| {
             PlanFailure::from_plugin(

@@ -73,6 +73,7 @@ fn sample_request(manifest: &Manifest, role: Role, plugin_dir: &Path) -> Service
         plugin_dir: plugin_dir.to_path_buf(),
         cache_dir: scratch("cache"),
         tls: None,
+        link_capture: None,
     }
 }
 
@@ -127,6 +128,7 @@ pub fn exercise(component: &Component, manifest: &Manifest, plugin_dir: &Path) -
                 config: serde_json::json!({}),
                 directory: scratch("test"),
                 plugin_dir: plugin_dir.to_path_buf(),
+                cache_dir: scratch("cache"),
             };
             vec![report(
                 "deploy (server and client)".to_owned(),

@@ -1,6 +1,7 @@
 //! What a run leaves behind: `results.json`, `junit.xml`, `summary.md`, and the
 //! terminal summary.
 
+mod environments;
 mod junit;
 mod matrix;
 mod results;

@@ -101,6 +101,8 @@ pub struct TestResult {
     pub status: TestStatus,
     /// Why, in one line.
     pub reason: String,
+    /// The network environment it ran in.
+    pub network: String,
     /// How long it took, setup to teardown.
     pub duration_ms: u64,
     /// How long its services ran, first start to last end; the rest of `duration_ms`

@@ -1,8 +1,10 @@
-//! The human summary: `summary.md` in the results directory (with a client x server
-//! table for matrix runs) and a few lines on the terminal.
+//! The human summary: `summary.md` in the results directory (with the network
+//! environments side by side when there are several, and a client x server table for
+//! matrix runs) and a few lines on the terminal.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::environments::environments_table;
 use super::matrix::table_title;
 use std::fmt::Write;
 
@@ -74,6 +76,7 @@ pub fn markdown(results: &RunResults) -> String {
             test.directory.display()
         );
     }
+    text.push_str(&environments_table(results));
     text.push_str(&findings(results));
     text.push_str(&matrix_tables(results));
     text

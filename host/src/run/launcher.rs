@@ -15,6 +15,8 @@ use crate::plan::TestPlan;
 
 /// How long each collection command may take.
 const COLLECT_LIMIT: Duration = Duration::from_secs(60);
+/// The most lines of what the environment could not do that a test's reason quotes.
+const UNSUPPORTED_LINES: usize = 5;
 
 /// What a launched test did.
 pub struct Launched {
@@ -24,6 +26,9 @@ pub struct Launched {
     pub exits: Vec<Option<ExitInfo>>,
     /// How long the launcher ran.
     pub span: Duration,
+    /// What the launcher's output says the environment could not do for the services'
+    /// programs, each line from its marker on.
+    pub unsupported: Vec<String>,
 }
 
 /// Runs the launcher until it ends, the deadline or an interruption, then collects
@@ -49,6 +54,7 @@ pub async fn run_launcher(
                 },
                 exits: none(),
                 span: Duration::ZERO,
+                unsupported: Vec::new(),
             };
         }
     };
@@ -57,7 +63,12 @@ pub async fn run_launcher(
         () = tokio::time::sleep_until(deadline.into()) => (true, process.stop().await),
         () = until_cancelled(cancel) => {
             process.stop().await;
-            return Launched { ending: Ending::Interrupted, exits: none(), span: started.elapsed() };
+            return Launched {
+                ending: Ending::Interrupted,
+                exits: none(),
+                span: started.elapsed(),
+                unsupported: Vec::new(),
+            };
         }
     };
     let span = started.elapsed();
@@ -74,35 +85,39 @@ pub async fn run_launcher(
             super::append_line(log, &format!("collection failed: {problem}"));
         }
     }
+    let mut started = false;
     let exits: Vec<Option<ExitInfo>> = plan
         .services
         .iter()
         .map(|service| {
             let outputs = launcher.outputs.get(&service.name)?;
+            // The wrapper opens the output files as it starts the service.
+            started |= outputs.stdout.exists();
             copy_output(&outputs.stdout, &service.stdout);
             copy_output(&outputs.stderr, &service.stderr);
             Some(exit_of(outputs))
         })
         .collect();
-    let ran = exits.iter().flatten().any(|e| e.code.is_some());
-    let ending = if timed_out {
-        let still = plan
-            .deciding()
-            .into_iter()
-            .filter(|&i| exits[i].as_ref().is_none_or(|e| e.code.is_none()))
-            .map(|i| plan.services[i].name.clone())
-            .collect();
-        Ending::TimedOut(still)
-    } else if !ran && exit.code != Some(0) {
+    let still: Vec<String> = plan
+        .deciding()
+        .into_iter()
+        .filter(|&i| exits[i].as_ref().is_none_or(|e| e.code.is_none()))
+        .map(|i| plan.services[i].name.clone())
+        .collect();
+    let ending = if !timed_out && !started && exit.code != Some(0) {
         Ending::StartFailed {
             service: "the launcher".to_owned(),
             reason: format!(
-                "`{}` ended ({}) before any service did (logs: {})",
+                "`{}` ended ({}) before any service started (logs: {})",
                 shown(&launcher.command),
                 describe_exit(&exit),
                 stderr.display()
             ),
         }
+    } else if timed_out || (started && !still.is_empty()) {
+        // A launcher that ends on its own with a deciding service still running
+        // stopped it at its own deadline: a simulation's stop time is the timeout.
+        Ending::TimedOut(still)
     } else {
         Ending::Completed
     };
@@ -110,7 +125,38 @@ pub async fn run_launcher(
         ending,
         exits,
         span,
+        unsupported: unsupported_lines(&[&stdout, &stderr], &launcher.unsupported_markers),
     }
+}
+
+/// The lines of `files` holding one of `markers`, each from its marker on, without
+/// repeats and at most [`UNSUPPORTED_LINES`] of them.
+fn unsupported_lines(files: &[&Path], markers: &[String]) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    if markers.is_empty() {
+        return lines;
+    }
+    for file in files {
+        let Ok(bytes) = std::fs::read(file) else {
+            continue;
+        };
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            let found = markers
+                .iter()
+                .filter_map(|marker| line.find(marker.as_str()))
+                .min();
+            if let Some(at) = found {
+                let said = line[at..].trim_end().to_owned();
+                if !lines.contains(&said) {
+                    lines.push(said);
+                }
+                if lines.len() == UNSUPPORTED_LINES {
+                    return lines;
+                }
+            }
+        }
+    }
+    lines
 }
 
 /// A service's exit from the file its wrapper wrote; stopped when there is none.

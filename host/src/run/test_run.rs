@@ -62,6 +62,9 @@ pub struct Execution {
     pub services_span: Duration,
     /// Teardown commands that failed.
     pub teardown_problems: Vec<String>,
+    /// What the network environment said it could not do for the services' programs
+    /// (Shadow's unsupported system calls).
+    pub unsupported: Vec<String>,
 }
 
 /// What the services of one iteration did, however they were started.
@@ -72,6 +75,7 @@ struct Ran {
     services_span: Duration,
     /// The services' companions, still running.
     companions: Vec<Process>,
+    unsupported: Vec<String>,
 }
 
 /// Runs one test iteration; teardown runs on every path, and while the network is up
@@ -104,6 +108,7 @@ pub async fn execute(
             runtimes: plan.services.iter().map(|_| None).collect(),
             services_span: Duration::ZERO,
             companions: Vec::new(),
+            unsupported: Vec::new(),
         },
         Ok(()) => run_services(plan, &log, deadline, cancel).await,
     };
@@ -135,6 +140,7 @@ pub async fn execute(
         runtimes: ran.runtimes,
         services_span: ran.services_span,
         teardown_problems,
+        unsupported: ran.unsupported,
     }
 }
 
@@ -171,6 +177,7 @@ async fn run_services(
             runtimes: plan.services.iter().map(|_| None).collect(),
             services_span: launched.span,
             companions: Vec::new(),
+            unsupported: launched.unsupported,
         };
     }
     let mut processes: Vec<Option<Process>> = plan.services.iter().map(|_| None).collect();
@@ -205,6 +212,7 @@ async fn run_services(
         runtimes,
         services_span,
         companions,
+        unsupported: Vec::new(),
     }
 }
 

@@ -16,8 +16,8 @@ pub use execution::{
 };
 pub use manifest::{BuildInfo, ComponentKind, Description, ImplementationVersion, Manifest, Role};
 pub use network::{
-    Collection, Deployment, Launch, LaunchRequest, LaunchedOutputs, Launcher, NetworkRequest,
-    NetworkService, PlannedService, Probe, ServiceAddress,
+    Collection, Deployment, LINK_CAPTURE_ARTIFACT, Launch, LaunchRequest, LaunchedOutputs,
+    Launcher, NetworkRequest, NetworkService, PlannedService, Probe, ServiceAddress,
 };
 pub use service::{
     Analysis, ArtifactSpec, Companion, ExitInfo, PeerInfo, RandomFile, Readiness, Requirement,

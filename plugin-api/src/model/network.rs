@@ -47,7 +47,15 @@ pub struct NetworkRequest {
     /// it needs beside itself.
     #[serde(default)]
     pub plugin_dir: PathBuf,
+    /// The host's cache directory, where builds of programs are kept (the Shadow
+    /// simulator's); empty when the host has none (since 1.3.0).
+    #[serde(default)]
+    pub cache_dir: PathBuf,
 }
+
+/// The name of the artifact holding a packet capture of a service's link, which the
+/// host hands to the service's plan as [`super::ServiceRequest::link_capture`].
+pub const LINK_CAPTURE_ARTIFACT: &str = "link-capture";
 
 /// How one service is started inside the environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,6 +195,10 @@ pub struct LaunchRequest {
     /// The directory holding the plugin's library.
     #[serde(default)]
     pub plugin_dir: PathBuf,
+    /// The host's cache directory, where builds of programs are kept (the Shadow
+    /// simulator's); empty when the host has none (since 1.3.0).
+    #[serde(default)]
+    pub cache_dir: PathBuf,
 }
 
 /// Where one service's output lands when a launcher runs it.
@@ -229,4 +241,10 @@ pub struct Launcher {
     pub collect: Vec<Collection>,
     /// Where each service's output lands, by service name.
     pub outputs: BTreeMap<String, LaunchedOutputs>,
+    /// Text marking a line of the command's output as something the environment could
+    /// not do for a service's program (Shadow's `Detected unsupported syscall`): when
+    /// the test does not pass, each such line, from its marker on, joins the test's
+    /// reason (since 1.3.0).
+    #[serde(default)]
+    pub unsupported_markers: Vec<String>,
 }

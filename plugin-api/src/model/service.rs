@@ -52,6 +52,11 @@ pub struct ServiceRequest {
     /// Where the host writes this service's TLS files when its plan asks for them.
     #[serde(default)]
     pub tls: Option<TlsFiles>,
+    /// The capture of this service's link that its network environment writes (the
+    /// environment's `link-capture` artifact), when it writes one: a plan can decode
+    /// it instead of capturing the traffic itself (since 1.3.0).
+    #[serde(default)]
+    pub link_capture: Option<PathBuf>,
 }
 
 /// TLS material the host makes per run: one certificate authority for the run, and

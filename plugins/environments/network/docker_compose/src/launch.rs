@@ -100,6 +100,7 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
         command: project.up()?,
         collect: Vec::new(),
         outputs: launched,
+        unsupported_markers: Vec::new(),
     })
 }
 

@@ -76,6 +76,7 @@ mod tests {
             config,
             directory: "/out".into(),
             plugin_dir: "/plugins".into(),
+            cache_dir: "/cache".into(),
         }
     }
 

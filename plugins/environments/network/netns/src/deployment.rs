@@ -9,8 +9,8 @@ use panther_link::config::{LinkConfig, Port};
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{
-    ArtifactSpec, CommandSpec, Companion, Deployment, FileSpec, Launch, NetworkRequest, Readiness,
-    Requirement, ServiceAddress,
+    ArtifactSpec, CommandSpec, Companion, Deployment, FileSpec, LINK_CAPTURE_ARTIFACT, Launch,
+    NetworkRequest, Readiness, Requirement, ServiceAddress,
 };
 
 use crate::config::{Config, Emulator};
@@ -85,7 +85,7 @@ pub fn deploy(request: &NetworkRequest, config: &Config) -> Result<Deployment, P
                 },
             });
             launch.artifacts.push(ArtifactSpec {
-                name: "link-capture".to_owned(),
+                name: LINK_CAPTURE_ARTIFACT.to_owned(),
                 path: capture,
             });
         }

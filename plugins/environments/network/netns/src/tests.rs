@@ -36,6 +36,7 @@ fn request(config: Value) -> NetworkRequest {
         config,
         directory: PathBuf::from("/run/panther/test"),
         plugin_dir: PathBuf::from("/opt/panther/plugins"),
+        cache_dir: PathBuf::new(),
     }
 }
 

@@ -6,13 +6,29 @@ use std::path::Path;
 use panther_plugin_api::model::{Deployment, Launcher};
 
 /// The deployment and the launcher as text, for the golden file: the addresses,
-/// probes and teardown, then the launcher's command, outputs and collections, then
-/// each file it writes.
+/// artifacts, requirements, probes and teardown, then the launcher's command, outputs,
+/// collections and unsupported markers, then each file it writes.
 pub fn render(deployment: &Deployment, launcher: &Launcher) -> String {
     let mut text = String::from("## deployment\n");
     for (name, launch) in &deployment.launches {
         let address = &launch.address;
         let _ = writeln!(text, "address {name}: {}:{}", address.host, address.port);
+        for artifact in &launch.artifacts {
+            let _ = writeln!(
+                text,
+                "artifact {name} {}: {}",
+                artifact.name,
+                artifact.path.display()
+            );
+        }
+    }
+    for requirement in &deployment.requires {
+        let _ = writeln!(
+            text,
+            "requires: {} ({})",
+            requirement.path.display(),
+            requirement.what
+        );
     }
     for probe in &deployment.skip_unless {
         let line = probe.command.shell_line();
@@ -37,6 +53,9 @@ pub fn render(deployment: &Deployment, launcher: &Launcher) -> String {
     }
     for collection in &launcher.collect {
         let _ = writeln!(text, "collect: {}", collection.command.shell_line());
+    }
+    for marker in &launcher.unsupported_markers {
+        let _ = writeln!(text, "unsupported marker: {marker}");
     }
     for file in &launcher.files {
         let _ = write!(text, "\n## {}\n{}", file.path.display(), file.contents);
@@ -104,12 +123,14 @@ mod tests {
                     exit_code: "/t/c".into(),
                 },
             )]),
+            unsupported_markers: vec!["not here".to_owned()],
         };
         assert_eq!(
             render(&deployment, &launcher),
             "## deployment\naddress server: 10.0.0.2:1\nskip unless: tool --version (the \
              tool)\nteardown: tool down\n\n## launcher\ncommand: tool up\noutputs server: \
-             /t/o /t/e /t/c\ncollect: tool logs\n\n## /t/tool.yml\na: b\n"
+             /t/o /t/e /t/c\ncollect: tool logs\nunsupported marker: not here\n\n## \
+             /t/tool.yml\na: b\n"
         );
     }
 }

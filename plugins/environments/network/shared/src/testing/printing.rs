@@ -80,6 +80,7 @@ mod tests {
             command: CommandSpec::new("/bin/true", [""; 0]),
             collect: Vec::new(),
             outputs: launched,
+            unsupported_markers: Vec::new(),
         };
         assert_printed(&request, &launcher, "${USER} $$");
     }

@@ -17,6 +17,8 @@ const DIRECTORY: &str = "/run/panther/test";
 pub const INSTANCE: &str = "20250101T000000-ab12-1-1";
 /// The directory of the plugins in the requests.
 const PLUGIN_DIR: &str = "/opt/panther/plugins";
+/// The host's cache directory in the requests.
+const CACHE_DIR: &str = "/home/user/.cache/panther-host";
 /// The ping_pong program both services run.
 const PROGRAM: &str = "/opt/panther/plugins/ping-pong";
 /// The server's port.
@@ -41,6 +43,7 @@ pub fn network_request(config: Value) -> NetworkRequest {
         config,
         directory: DIRECTORY.into(),
         plugin_dir: PLUGIN_DIR.into(),
+        cache_dir: CACHE_DIR.into(),
     }
 }
 
@@ -112,6 +115,7 @@ pub fn launch_request(config: Value, subnet: &str) -> LaunchRequest {
         timeout_ms: 30_000,
         services: vec![server, client],
         plugin_dir: PLUGIN_DIR.into(),
+        cache_dir: CACHE_DIR.into(),
     }
 }
 

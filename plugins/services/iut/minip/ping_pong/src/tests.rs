@@ -49,6 +49,7 @@ fn request(role: Role, config: Value, artifacts_dir: &Path) -> ServiceRequest {
         plugin_dir: PathBuf::from("/plugins"),
         cache_dir: PathBuf::from("/cache"),
         tls: None,
+        link_capture: None,
     }
 }
 

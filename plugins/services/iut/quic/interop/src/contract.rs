@@ -71,9 +71,18 @@ pub fn request_urls(
     Ok((server.address.clone(), urls))
 }
 
-/// Where the client's capture of its connection to the server goes.
+/// Where the client's own capture of its connection to the server goes.
 pub fn capture_path(request: &ServiceRequest) -> PathBuf {
     request.artifacts_dir.join("capture.pcap")
+}
+
+/// The capture the wire checks decode: the one the network environment writes of the
+/// client's link when it writes one, else the client's own.
+pub fn decoded_capture(request: &ServiceRequest) -> PathBuf {
+    request
+        .link_capture
+        .clone()
+        .unwrap_or_else(|| capture_path(request))
 }
 
 /// Where tshark's decoding of the capture goes, for the wire checks.
@@ -131,7 +140,7 @@ fn capture(request: &ServiceRequest, server: &ServiceAddress) -> Companion {
 fn decode(request: &ServiceRequest, server: &ServiceAddress) -> Analysis {
     let mut args = vec![
         "-r".to_owned(),
-        capture_path(request).display().to_string(),
+        decoded_capture(request).display().to_string(),
         // The server's port is drawn at random, and tshark would otherwise take the
         // traffic of a port that another protocol registered as that protocol's
         // (24220 is MINT's).
@@ -255,26 +264,28 @@ pub fn client_plan(
             .to_string(),
     );
     let mut artifacts = artifacts;
-    artifacts.extend([
-        ArtifactSpec {
+    let mut requires = endpoint.requires;
+    // The environment's capture is kept as its artifact; without one, the client
+    // captures its own.
+    let mut companions = Vec::new();
+    if request.link_capture.is_none() {
+        artifacts.push(ArtifactSpec {
             name: "capture".to_owned(),
             path: capture_path(request),
-        },
-        ArtifactSpec {
-            name: "wire".to_owned(),
-            path: wire_path(request),
-        },
-    ]);
-    let mut requires = endpoint.requires;
-    requires.extend([
-        tool("/usr/bin/tcpdump", "tcpdump"),
-        tool("/usr/bin/tshark", "tshark"),
-    ]);
+        });
+        requires.push(tool("/usr/bin/tcpdump", "tcpdump"));
+        companions.push(capture(request, &server));
+    }
+    artifacts.push(ArtifactSpec {
+        name: "wire".to_owned(),
+        path: wire_path(request),
+    });
+    requires.push(tool("/usr/bin/tshark", "tshark"));
     Ok(ServicePlan {
         decides: true,
         artifacts,
         tls: true,
-        companions: vec![capture(request, &server)],
+        companions,
         analyses: vec![decode(request, &server)],
         directories: vec![
             qlog_directory(request),

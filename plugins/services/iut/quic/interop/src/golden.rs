@@ -73,6 +73,7 @@ pub fn request_in(role: Role, case: &str, network: &str) -> ServiceRequest {
             key: certs.join("priv.key"),
             directory: certs,
         }),
+        link_capture: None,
         output_dir: output,
     }
 }

@@ -237,6 +237,7 @@ mod tests {
             plugin_dir: root.to_path_buf(),
             cache_dir: root.join("cache"),
             tls: None,
+            link_capture: None,
         };
         ServiceOutcome {
             request,

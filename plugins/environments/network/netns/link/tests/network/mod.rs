@@ -143,6 +143,7 @@ impl Network {
                 .parent()
                 .unwrap()
                 .to_owned(),
+            cache_dir: directory.path().join("cache"),
         };
         let deployment = Netns.deploy(&request).unwrap();
         for file in &deployment.files {
