@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use panther_network_shared::exit_wrapper::{outputs, wrapped};
-use panther_network_shared::planned::{self, OneCommand};
+use panther_network_shared::planned;
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{
-    CommandSpec, FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
+    Collection, CommandSpec, FileSpec, LaunchRequest, LaunchedOutputs, Launcher, PlannedService,
 };
 
 use crate::config::Config;
@@ -18,39 +18,49 @@ use crate::quantities::Duration;
 use crate::shadow_file::{
     FinalState, General, Graph, Host, HostOptions, Network, Process, Running, ShadowFile,
 };
-use crate::{names, schedule};
+use crate::{host_files, names, refusals, schedule};
 
 /// The simulation's file name in the test's directory.
 const FILE_NAME: &str = "shadow.yaml";
 /// Shadow's data directory's name in the test's directory.
 const DATA_DIRECTORY: &str = "shadow.data";
 
-/// A simulated host runs its service's one command, and nothing else.
-const ONE_COMMAND: OneCommand = OneCommand {
-    environment: "shadow",
-    because: "each simulated host runs its service's one command, in the host's directory",
-};
+/// The program that starts a command in its working directory: coreutils' `env
+/// --chdir`, whose `chdir` Shadow emulates.
+const ENV: &str = "/usr/bin/env";
+
+/// Where Shadow's warnings about what it cannot do for a program start; its log
+/// line, from there on, joins the reason of a test that does not pass.
+const UNSUPPORTED_MARKERS: [&str; 4] = [
+    "Detected unsupported syscall",
+    "setsockopt called with unsupported",
+    "getsockopt called with unsupported",
+    "Unsupported socket protocol",
+];
 
 /// The launcher running every service of `request` on its own simulated host.
 pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, PluginError> {
     for service in &request.services {
-        let cwd = own_directory(service);
-        ONE_COMMAND.refuse_more(
-            service,
-            cwd.map(|cwd| format!("the working directory {}", cwd.display())),
-        )?;
+        refusals::refuse_more(service)?;
     }
     let hostnames = names::HOSTNAMES.of(request.services.iter().map(|s| s.name.as_str()))?;
     let starts_ms = schedule::start_times_ms(&request.services)?;
+    let data_directory = request.directory.join(DATA_DIRECTORY);
     let mut hosts = BTreeMap::new();
     let mut launched = BTreeMap::new();
+    let mut collect = Vec::new();
     for (service, &start_ms) in request.services.iter().zip(&starts_ms) {
         let outputs = outputs(&service.output_dir);
+        let hostname = &hostnames[&service.name];
         hosts.insert(
-            hostnames[&service.name].clone(),
+            hostname.clone(),
             host(config, service, &outputs, Duration::from_millis(start_ms))?,
         );
         launched.insert(service.name.clone(), outputs);
+        collect.push(landing(
+            &data_directory.join("hosts").join(hostname),
+            service,
+        )?);
     }
     let graph = gml::Graph {
         bandwidth: config.bandwidth,
@@ -62,7 +72,9 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
     let file = ShadowFile {
         general: General {
             stop_time: Duration::from_millis(stop_ms).to_string(),
-            data_directory: path_argument(&request.directory.join(DATA_DIRECTORY))?,
+            data_directory: path_argument(&data_directory)?,
+            seed: config.seed,
+            model_unblocked_syscall_latency: config.model_unblocked_syscall_latency,
         },
         network: Network {
             graph: Graph {
@@ -76,11 +88,27 @@ pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, Pl
         .to_yaml()
         .map_err(|error| PluginError::new(format!("cannot write {FILE_NAME}: {error}")))?;
     let path = request.directory.join(FILE_NAME);
+    let (program, _) = config.program(&request.cache_dir)?;
     Ok(Launcher {
-        command: CommandSpec::new(config.program.clone(), [path_argument(&path)?]),
+        command: CommandSpec::new(path_argument(&program)?, [path_argument(&path)?]),
         files: vec![FileSpec { path, contents }],
-        collect: Vec::new(),
+        collect,
         outputs: launched,
+        unsupported_markers: UNSUPPORTED_MARKERS.map(str::to_owned).to_vec(),
+    })
+}
+
+/// Moves the simulated host's directory, `host_dir`, into its service's artifacts
+/// once the simulation is over.
+fn landing(host_dir: &Path, service: &PlannedService) -> Result<Collection, PluginError> {
+    let landed = host_files::landed(&service.artifacts_dir);
+    Ok(Collection {
+        command: CommandSpec::new(
+            "/bin/mv",
+            [path_argument(host_dir)?, path_argument(&landed)?],
+        ),
+        stdout: service.output_dir.join("shadow-host.collect.log"),
+        stderr: service.output_dir.join("shadow-host.collect.log"),
     })
 }
 
@@ -92,7 +120,10 @@ fn host(
     start: Duration,
 ) -> Result<Host, PluginError> {
     let address = planned::ipv4_address(service, "a Shadow host can have")?;
-    let wrapper = wrapped(&service.command, outputs)?;
+    let wrapper = wrapped(
+        &in_own_directory(&service.command, &service.output_dir),
+        outputs,
+    )?;
     let expected_final_state = if service.decides {
         FinalState::Exited { exited: 0 }
     } else {
@@ -112,13 +143,21 @@ fn host(
     })
 }
 
-/// The working directory the service's command asks for, when it is not the default
-/// (its output directory): Shadow 3.2 runs every process in its host's directory and
-/// has no `chdir`.
-fn own_directory(service: &PlannedService) -> Option<&Path> {
-    service
-        .command
-        .cwd
-        .as_deref()
-        .filter(|cwd| *cwd != service.output_dir)
+/// `command` made to start in its working directory, its output directory when it
+/// names none, as the host starts a service: Shadow starts every process in its
+/// host's directory.
+fn in_own_directory(command: &CommandSpec, output_dir: &Path) -> CommandSpec {
+    let cwd = command.cwd.as_deref().unwrap_or(output_dir);
+    let mut args = vec![
+        "--chdir".to_owned(),
+        cwd.display().to_string(),
+        command.program.clone(),
+    ];
+    args.extend(command.args.iter().cloned());
+    CommandSpec {
+        program: ENV.to_owned(),
+        args,
+        env: command.env.clone(),
+        cwd: None,
+    }
 }

@@ -2,50 +2,50 @@
 //!
 //! Shadow 3 (<https://shadow.github.io>) runs real programs on simulated hosts over a
 //! simulated network, in simulated time. `deploy` gives service `i` host `i + 2` of
-//! the config's subnet (11.0.0.0/24 by default) and skips the test when `shadow
-//! --version` does not run. `launch` writes `shadow.yaml` in the test's directory and
-//! runs the whole test as `shadow shadow.yaml`:
+//! the config's subnet (11.0.0.0/24 by default) and requires the Shadow program: the
+//! build pinned in `plugins/stacks/stacks.toml` (`scripts/build-stacks shadow`), or
+//! the one the `program` key names. `launch` writes `shadow.yaml` in the test's
+//! directory and runs the whole test as `shadow shadow.yaml`:
 //!
 //! - one host per service, named after it, at its address, on a one-node network graph
 //!   whose self-loop carries the config's latency, jitter and loss, each host with the
-//!   config's bandwidth;
+//!   config's bandwidth; the config's seed drives every random choice, so one seed
+//!   gives one run;
 //! - each host runs its service's command under a fixed shell wrapper
 //!   ([`panther_network_shared::exit_wrapper`]) that writes the service's standard
 //!   output, standard error and exit code to `launched.stdout.log`,
 //!   `launched.stderr.log` and `launched.exit_code` in the service's output directory,
-//!   with the command's environment and nothing else. Shadow itself writes each
-//!   process's output to `<name>.<pid>.stdout` in its host's directory, `<name>` being
-//!   the file name of the program once its symbolic links are resolved: `/bin/sh` is
-//!   `dash.1000.stdout` on Debian and `bash.1000.stdout` where `sh` is bash. The
-//!   wrapper's own files have names known in advance, so no collection step has to
-//!   find Shadow's;
+//!   with the command's environment and nothing else, started by `env --chdir` in its
+//!   working directory (Shadow starts every process in its host's directory);
 //! - services start in order, each a second after the one it targets ([`schedule`]);
 //!   the simulation stops the test's timeout after the last start. A service that
 //!   decides the test is expected to have exited with 0 by then, the others to be
 //!   still running; Shadow reports any other end in its log and its exit status. A
 //!   service still running at the stop has no exit code file, and counts as stopped;
-//! - Shadow's own files go to `shadow.data` in the test's directory: the simulator's
-//!   log of each host and process under `shadow.data/hosts/<hostname>/`, and, with the
-//!   config key `capture`, each host's packet capture there too (`eth0.pcap`).
+//! - Shadow's own files go to `shadow.data` in the test's directory; once the
+//!   simulation ends, each host's directory (Shadow's log of each of its processes,
+//!   and with `capture` on, the default, its packet capture) moves into its service's
+//!   artifacts ([`host_files`]), where a QUIC client's wire checks decode the capture;
+//! - Shadow's warnings about what it cannot do for a program (an unsupported system
+//!   call or socket option) join the reason of a test that does not pass.
 //!
-//! Every process runs in its host's directory, `shadow.data/hosts/<hostname>`: Shadow
-//! 3.2 sets no other working directory and has no `chdir`. A service whose command
-//! asks for a working directory of its own is refused, as is one whose plan also runs
-//! preparation commands or companions (a packet capture).
+//! A service whose plan also runs preparation commands or companions is refused: a
+//! simulated host runs its service's one command.
 
 mod config;
 mod gml;
+mod host_files;
 mod launch;
 mod names;
 mod quantities;
+mod refusals;
 mod schedule;
 mod shadow_file;
 
 use panther_network_shared::launches;
-use panther_plugin_api::model::{
-    CommandSpec, Deployment, Description, LaunchRequest, Launcher, NetworkRequest, Probe,
-};
+use panther_plugin_api::model::{Deployment, Description, LaunchRequest, Launcher, NetworkRequest};
 use panther_plugin_api::{NetworkEnvironment, PluginError, export_plugin};
+use panther_stacks::offered_versions;
 
 use config::Config;
 
@@ -62,6 +62,7 @@ impl NetworkEnvironment for Shadow {
             protocols: vec![],
             roles: vec![],
             config_schema: config::schema(),
+            versions: offered_versions(config::STACK),
             ..Description::default()
         }
     }
@@ -73,16 +74,15 @@ impl NetworkEnvironment for Shadow {
     fn deploy(&self, request: &NetworkRequest) -> Result<Deployment, PluginError> {
         let config = Config::parse(&request.config)?;
         names::HOSTNAMES.of(request.services.iter().map(|s| s.name.as_str()))?;
-        let launches = launches::at_subnet_hosts(config.subnet, &request.services)?;
+        let mut launches = launches::at_subnet_hosts(config.subnet, &request.services)?;
+        for service in &request.services {
+            if let Some(launch) = launches.get_mut(&service.name) {
+                launch.artifacts = host_files::artifacts(&service.artifacts_dir, config.capture);
+            }
+        }
+        let (_, shadow) = config.program(&request.cache_dir)?;
         Ok(Deployment {
-            skip_unless: vec![Probe {
-                command: CommandSpec::new(config.program.clone(), ["--version"]),
-                what: "the Shadow simulator".to_owned(),
-                how_to_get:
-                    "install Shadow 3 (https://shadow.github.io/docs/guide/install_shadow.html) \
-                             and put `shadow` on PATH, or set the `program` key"
-                        .to_owned(),
-            }],
+            requires: vec![shadow],
             ..Deployment::new(launches)
         })
     }

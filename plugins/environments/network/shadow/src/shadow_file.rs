@@ -26,6 +26,10 @@ pub struct General {
     pub stop_time: String,
     /// Where Shadow writes its files; it must not exist yet.
     pub data_directory: String,
+    /// The seed of every random choice of the simulation.
+    pub seed: u32,
+    /// Whether system calls that do not block move the simulated clock.
+    pub model_unblocked_syscall_latency: bool,
 }
 
 /// The network settings.

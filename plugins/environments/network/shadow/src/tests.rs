@@ -30,15 +30,24 @@ fn shadow_file(launcher: &Launcher) -> ShadowFile {
     serde_norway::from_str(&launcher.files[0].contents).unwrap()
 }
 
-/// The config of the golden file's second test: every link key, and captures.
+/// The config of the golden file's second test: a Shadow of the user's, every link
+/// key, a seed of its own, and no captures.
 fn impaired() -> Value {
     json!({
+        "program": "/opt/shadow/bin/shadow",
         "latency": "20ms",
         "jitter": "2ms",
         "loss": "1%",
         "bandwidth": "100Mbit",
-        "capture": true
+        "seed": 42,
+        "capture": false
     })
+}
+
+/// The pinned build of Shadow in the test requests' cache directory.
+fn pinned_shadow() -> PathBuf {
+    let build = panther_stacks::StackBuild::of("shadow", None).unwrap();
+    build.program(Path::new("/home/user/.cache/panther-host"), "shadow")
 }
 
 #[test]
@@ -46,7 +55,7 @@ fn the_plan_matches_the_golden_file() {
     let mut text = String::new();
     for (title, config) in [
         ("defaults", Value::Null),
-        ("captures and an impaired link", impaired()),
+        ("an impaired link without captures", impaired()),
     ] {
         let deployment = Shadow.deploy(&network_request(config.clone())).unwrap();
         let launcher = launcher(&launch_request(config));
@@ -78,6 +87,7 @@ fn each_service_is_a_host_running_its_wrapped_command() {
     let file = shadow_file(&launcher);
     assert_eq!(file.general.stop_time, "32 s");
     assert_eq!(file.general.data_directory, "/run/panther/test/shadow.data");
+    assert_eq!(file.general.seed, 1);
     assert_eq!(file.network.graph.kind, "gml");
     assert!(file.network.graph.inline.contains("latency \"1 ms\""));
     let server = &file.hosts["server"];
@@ -85,7 +95,7 @@ fn each_service_is_a_host_running_its_wrapped_command() {
         (server.network_node_id, server.ip_addr.as_str()),
         (0, "11.0.0.2")
     );
-    assert!(server.host_options.is_none());
+    assert!(server.host_options.as_ref().is_some_and(|o| o.pcap_enabled));
     let process = &server.processes[0];
     assert_eq!(process.path, "/bin/sh");
     assert_eq!(
@@ -94,6 +104,9 @@ fn each_service_is_a_host_running_its_wrapped_command() {
             "/run/panther/test/server/launched.stdout.log",
             "/run/panther/test/server/launched.stderr.log",
             "/run/panther/test/server/launched.exit_code",
+            "/usr/bin/env",
+            "--chdir",
+            "/run/panther/test/server",
             "/opt/panther/plugins/ping-pong",
             "server",
             "--listen",
@@ -112,7 +125,10 @@ fn each_service_is_a_host_running_its_wrapped_command() {
         FinalState::Exited { exited: 0 }
     );
     assert_eq!(client.environment["RUST_LOG"], "info");
-    assert_eq!(launcher.command.program, "shadow");
+    assert_eq!(
+        launcher.command.program,
+        pinned_shadow().display().to_string()
+    );
     assert_eq!(launcher.command.args, ["/run/panther/test/shadow.yaml"]);
     assert_eq!(
         launcher.files[0].path,
@@ -122,20 +138,66 @@ fn each_service_is_a_host_running_its_wrapped_command() {
         launcher.outputs["client"].stdout,
         Path::new("/run/panther/test/client/launched.stdout.log")
     );
-    assert!(launcher.collect.is_empty());
+    assert!(
+        launcher
+            .unsupported_markers
+            .contains(&"Detected unsupported syscall".to_owned())
+    );
 }
 
 #[test]
-fn captures_and_the_link_follow_the_config() {
-    let mut config = impaired();
-    config["program"] = json!("/opt/shadow/bin/shadow");
-    let launcher = launcher(&launch_request(config));
-    let file = shadow_file(&launcher);
-    assert!(
-        file.hosts
-            .values()
-            .all(|host| host.host_options.as_ref().is_some_and(|o| o.pcap_enabled))
+fn each_host_directory_lands_in_its_service_artifacts() {
+    let launcher = launcher(&launch_request(Value::Null));
+    let moves: Vec<String> = launcher
+        .collect
+        .iter()
+        .map(|collection| collection.command.shell_line())
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            "/bin/mv /run/panther/test/shadow.data/hosts/server \
+             /run/panther/test/server/artifacts/shadow-host",
+            "/bin/mv /run/panther/test/shadow.data/hosts/client \
+             /run/panther/test/client/artifacts/shadow-host",
+        ]
     );
+    let deployment = Shadow.deploy(&network_request(Value::Null)).unwrap();
+    let client: Vec<(&str, &Path)> = deployment.launches["client"]
+        .artifacts
+        .iter()
+        .map(|a| (a.name.as_str(), a.path.as_path()))
+        .collect();
+    assert_eq!(
+        client,
+        [
+            (
+                "shadow-host",
+                Path::new("/run/panther/test/client/artifacts/shadow-host")
+            ),
+            (
+                "link-capture",
+                Path::new("/run/panther/test/client/artifacts/shadow-host/eth0.pcap")
+            ),
+        ]
+    );
+    let without = Shadow
+        .deploy(&network_request(json!({"capture": false})))
+        .unwrap();
+    assert!(
+        without
+            .launches
+            .values()
+            .all(|l| l.artifacts.iter().all(|a| a.name != "link-capture"))
+    );
+}
+
+#[test]
+fn captures_the_seed_and_the_link_follow_the_config() {
+    let launcher = launcher(&launch_request(impaired()));
+    let file = shadow_file(&launcher);
+    assert!(file.hosts.values().all(|host| host.host_options.is_none()));
+    assert_eq!(file.general.seed, 42);
     let graph = &file.network.graph.inline;
     for line in [
         "host_bandwidth_down \"100 Mbit\"",
@@ -172,39 +234,70 @@ fn deploys_each_service_at_its_host_of_the_subnet() {
     );
     assert!(deployment.launches.values().all(|l| l.prefix.is_empty()));
     assert!(deployment.setup.is_empty() && deployment.teardown.is_empty());
-    let [probe] = deployment.skip_unless.as_slice() else {
-        panic!("{:?}", deployment.skip_unless)
-    };
-    assert_eq!(probe.command.shell_line(), "shadow --version");
-    assert_eq!(probe.what, "the Shadow simulator");
-    assert!(probe.how_to_get.contains("`program` key"));
+    assert!(deployment.skip_unless.is_empty());
 }
 
 #[test]
-fn refuses_what_shadow_cannot_run() {
+fn requires_the_pinned_build_or_the_program_the_config_names() {
+    let deployment = Shadow.deploy(&network_request(Value::Null)).unwrap();
+    let [shadow] = deployment.requires.as_slice() else {
+        panic!("{:?}", deployment.requires)
+    };
+    assert_eq!(shadow.path, pinned_shadow());
+    assert!(
+        shadow
+            .how_to_get
+            .contains("scripts/build-stacks shadow@3.3.0"),
+        "{}",
+        shadow.how_to_get
+    );
+    let own = Shadow
+        .deploy(&network_request(
+            json!({"program": "/opt/shadow/bin/shadow"}),
+        ))
+        .unwrap();
+    assert_eq!(own.requires[0].path, Path::new("/opt/shadow/bin/shadow"));
+}
+
+#[test]
+fn refuses_what_a_simulated_host_cannot_run() {
     let mut request = launch_request(Value::Null);
     request.services[1].prepare = vec![CommandSpec::new("/opt/q/client", ["--warm-up"])];
+    let error = Shadow.launch(&request).unwrap_err();
+    assert_eq!(
+        error.message(),
+        "service `client` asks for preparation commands (`/opt/q/client`), which the shadow \
+         environment cannot run: each simulated host runs its service's one command"
+    );
+    request.services[1].prepare.clear();
     request.services[1].companions = vec![Companion {
         name: "capture".to_owned(),
         command: CommandSpec::new("/usr/bin/tcpdump", ["-i", "lo"]),
         ready: Readiness::Started,
     }];
-    request.services[1].command.cwd = Some(PathBuf::from("/run/panther/test/client/downloads"));
     let error = Shadow.launch(&request).unwrap_err();
-    assert_eq!(
-        error.message(),
-        "service `client` asks for preparation commands (`/opt/q/client`) and companions \
-         (`capture`) and the working directory /run/panther/test/client/downloads, which the \
-         shadow environment cannot run: each simulated host runs its service's one command, \
-         in the host's directory"
+    assert!(
+        error
+            .message()
+            .ends_with("Shadow captures each host itself (config key `capture`, on by default)"),
+        "{error}"
     );
 }
 
 #[test]
-fn the_output_directory_as_working_directory_is_no_refusal() {
+fn a_working_directory_of_its_own_is_entered_with_env() {
     let mut request = launch_request(Value::Null);
-    request.services[0].command.cwd = Some(PathBuf::from("/run/panther/test/server"));
-    assert!(Shadow.launch(&request).is_ok());
+    request.services[1].command.cwd = Some(PathBuf::from("/run/panther/test/client/downloads"));
+    let file = shadow_file(&launcher(&request));
+    let args = &file.hosts["client"].processes[0].args;
+    assert_eq!(
+        args[6..9],
+        [
+            "/usr/bin/env",
+            "--chdir",
+            "/run/panther/test/client/downloads"
+        ]
+    );
 }
 
 #[test]
