@@ -17,9 +17,10 @@ use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_confi
 use panther_quic_interop::judge;
 use panther_stacks::offered_versions;
 
-use picoquicdemo::{Config, STACK};
+use picoquicdemo::Config;
 
-/// The plugin's name, as experiments and the unsupported reasons say it.
+/// The plugin's name, as experiments and the unsupported reasons say it, and its
+/// builds' in stacks.toml.
 const NAME: &str = "picoquic";
 
 /// The picoquic service manager.
@@ -34,8 +35,8 @@ impl ServiceManager for Picoquic {
                 .to_owned(),
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
-            config_schema: picoquicdemo::schema(),
-            versions: offered_versions(STACK),
+            config_schema: picoquicdemo::schema(NAME),
+            versions: offered_versions(NAME),
             ..Description::default()
         }
     }

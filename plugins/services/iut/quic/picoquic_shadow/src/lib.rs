@@ -23,9 +23,10 @@ use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_confi
 use panther_quic_interop::judge;
 use panther_stacks::offered_versions;
 
-use picoquicdemo::{Config, STACK};
+use picoquicdemo::Config;
 
-/// The plugin's name, as experiments and the unsupported reasons say it.
+/// The plugin's name, as experiments and the unsupported reasons say it, and its
+/// builds' in stacks.toml: picoquic patched for Shadow.
 const NAME: &str = "picoquic_shadow";
 
 /// The picoquic_shadow service manager.
@@ -40,8 +41,8 @@ impl ServiceManager for PicoquicShadow {
                     .to_owned(),
             protocols: vec!["quic".to_owned()],
             roles: vec![Role::Server, Role::Client],
-            config_schema: picoquicdemo::schema(),
-            versions: offered_versions(STACK),
+            config_schema: picoquicdemo::schema(NAME),
+            versions: offered_versions(NAME),
             ..Description::default()
         }
     }
@@ -55,7 +56,7 @@ impl ServiceManager for PicoquicShadow {
         let config: Config = parse_config(&request.config)?;
         let plan = picoquicdemo::plan(request, &config, NAME)?;
         shadow::require_absolute(&plan)?;
-        Ok(shadow::without_capture(plan))
+        Ok(shadow::one_command_only(plan, request))
     }
 
     fn judge(&self, outcome: &ServiceOutcome) -> Result<Verdict, PluginError> {

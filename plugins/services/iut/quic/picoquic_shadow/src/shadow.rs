@@ -1,11 +1,13 @@
 //! What running under Shadow changes in a picoquicdemo plan. Shadow starts every
 //! process itself, from an absolute program path, and follows it until it exits, so
 //! programs must stay in the foreground: picoquicdemo does (it never detaches). A
-//! simulated host's traffic never reaches the machine's `lo`, so there is no capture
-//! to take there: the shadow network environment writes the simulated host's pcap to
-//! the client's capture path, which the tshark decoding then reads as usual.
+//! simulated host's traffic never reaches the machine's interfaces: the client's wire
+//! checks decode the capture Shadow writes of its host (the request's
+//! `link_capture`), as the QUIC kit does for any environment that captures links.
+//! Each simulated host runs one command, so the cases that run picoquicdemo twice on
+//! the client's host (resumption, zerortt) are unsupported.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{ServicePlan, ServiceRequest};
@@ -37,15 +39,14 @@ pub fn require_absolute(plan: &ServicePlan) -> Result<(), PluginError> {
     }
 }
 
-/// The plan without its capture companions and what only they needed (tcpdump); the
-/// capture artifact and its decoding stay.
-pub fn without_capture(mut plan: ServicePlan) -> ServicePlan {
-    let programs: Vec<PathBuf> = plan
-        .companions
-        .drain(..)
-        .map(|companion| PathBuf::from(companion.command.program))
-        .collect();
-    plan.requires
-        .retain(|requirement| !programs.contains(&requirement.path));
+/// Marks the plan unsupported when it runs more than its one command on its host.
+pub fn one_command_only(mut plan: ServicePlan, request: &ServiceRequest) -> ServicePlan {
+    if plan.unsupported.is_none() && !plan.prepare.is_empty() {
+        let case = request.test_case.as_deref().unwrap_or("this test");
+        plan.unsupported = Some(format!(
+            "picoquic_shadow cannot run {case} under Shadow: it runs picoquicdemo twice on \
+             the client's host, and each simulated host runs its service's one command"
+        ));
+    }
     plan
 }

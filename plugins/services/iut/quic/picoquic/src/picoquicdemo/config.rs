@@ -7,8 +7,6 @@ use panther_plugin_api::PluginError;
 use panther_plugin_api::model::{Requirement, ServiceRequest};
 use panther_quic_interop::StackConfig;
 
-/// The stack both plugins run, as stacks.toml names it.
-pub const STACK: &str = "picoquic";
 /// The program of a picoquic build.
 const PROGRAM: &str = "picoquicdemo";
 
@@ -16,18 +14,20 @@ const PROGRAM: &str = "picoquicdemo";
 /// `binary` a picoquicdemo of one's own, run with the flags of `version`.
 pub type Config = StackConfig;
 
-/// The program to run and what running it needs.
+/// The program to run and what running it needs, from the builds of `stack`
+/// (stacks.toml's name, which is the plugin's).
 pub fn program(
     config: &Config,
     request: &ServiceRequest,
+    stack: &str,
 ) -> Result<(PathBuf, Requirement), PluginError> {
-    config.program(STACK, PROGRAM, &request.cache_dir)
+    config.program(stack, PROGRAM, &request.cache_dir)
 }
 
-/// The JSON Schema of [`Config`], with its defaults.
-pub fn schema() -> serde_json::Value {
+/// The JSON Schema of [`Config`] for the builds of `stack`, with its defaults.
+pub fn schema(stack: &str) -> serde_json::Value {
     StackConfig::schema(
-        STACK,
+        stack,
         "a picoquicdemo of one's own, run with the flags of `version`, instead of the pinned \
          build (absolute under Shadow)",
     )

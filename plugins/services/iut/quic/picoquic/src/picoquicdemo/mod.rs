@@ -34,5 +34,5 @@ mod flags;
 mod plan;
 mod versions;
 
-pub use config::{Config, STACK, schema};
+pub use config::{Config, schema};
 pub use plan::plan;

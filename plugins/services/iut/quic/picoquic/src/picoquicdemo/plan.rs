@@ -8,7 +8,7 @@ use panther_plugin_api::model::{
 use panther_quic_interop::{Endpoint, client_plan, keylog_path, server_plan, unsupported_case};
 use panther_stacks::VERSION_KEY;
 
-use super::config::{Config, STACK, program};
+use super::config::{Config, program};
 use super::flags;
 use super::versions::{Generation, generation};
 
@@ -81,15 +81,16 @@ fn endpoint(command: CommandSpec, requirement: &Requirement) -> Endpoint {
     }
 }
 
-/// The plan of `request` as `stack` (the plugin's name, for the reason given when
-/// the test case is not one the version plays).
+/// The plan of `request` as `stack` (the plugin's name, which is also the name of
+/// its builds in stacks.toml and is given as the reason when the test case is not
+/// one the version plays).
 pub fn plan(
     request: &ServiceRequest,
     config: &Config,
     stack: &str,
 ) -> Result<ServicePlan, PluginError> {
-    let (program, requirement) = program(config, request)?;
-    let version = config.version_of(STACK);
+    let (program, requirement) = program(config, request, stack)?;
+    let version = config.version_of(stack);
     let generation = generation(&version)?;
     check_peers(request, &version, &generation)?;
     let plan = match request.role {
