@@ -229,3 +229,24 @@ fn a_missing_tool_is_refused_before_the_run_with_what_to_install() {
     assert!(error.contains("apt-get install valgrind"), "{error}");
     assert_eq!(error.lines().count(), 1, "{error}");
 }
+
+#[test]
+fn the_analysis_tools_config_runs_as_the_readme_says() {
+    let sandbox = Sandbox::with_workspace_plugins();
+    let text = std::fs::read_to_string(repo_root().join("configs/analysis-tools.toml")).unwrap();
+    let run = sandbox.run_experiment(&text, &[]);
+    assert_eq!(run.code(), Some(0), "{}", run.printed());
+    let analysed = run.test("under the analysis tools");
+    assert_eq!(analysed["status"], "passed", "{analysed:#}");
+    let plugins: Vec<&str> = analysed["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["findings"].as_array().unwrap())
+        .map(|f| f["plugin"].as_str().unwrap())
+        .collect();
+    assert_eq!(plugins.len(), 3, "{analysed:#}");
+    for plugin in ["memcheck", "perf", "strace"] {
+        assert!(plugins.contains(&plugin), "{plugins:?}");
+    }
+}

@@ -1,11 +1,12 @@
 //! Network environments that launch a whole test with one command, end to end: the
 //! real host and plugins. A fixture environment launches a ping_pong test for real
-//! through the host's launcher path; docker_compose without an engine that answers,
-//! and shadow without the simulator, are skipped before anything runs, with why.
+//! through the host's launcher path; docker_compose without an engine that answers is
+//! skipped before anything runs, with why, and shadow without its build is refused with
+//! the command that builds it.
 
 mod support;
 
-use support::{Sandbox, fixtures, ping_pong_experiment, service, stdout};
+use support::{Sandbox, fixtures, ping_pong_experiment, service, stderr, stdout};
 
 /// A ping_pong client against a ping_pong server in the network `network`.
 fn ping_pong(network: &str) -> String {
@@ -81,15 +82,15 @@ fn the_plan_of_a_compose_test_shows_its_file_and_its_launcher() {
 }
 
 #[test]
-fn shadow_when_it_is_not_installed_is_skipped_with_why() {
+fn shadow_without_its_build_refuses_the_run_with_the_command_that_builds_it() {
     let sandbox = Sandbox::with_workspace_plugins();
     let run = sandbox.run_experiment(&ping_pong(r#"{ type = "shadow" }"#), &[]);
-    assert_eq!(run.code(), Some(0), "{}", run.printed());
-    let test = run.test("ping_pong");
-    assert_eq!(test["status"], "skipped", "{test:#}");
-    let reason = test["reason"].as_str().unwrap();
+    assert_eq!(run.code(), Some(2), "{}", run.printed());
+    assert!(run.directory.is_none(), "nothing ran");
+    let message = stderr(&run.output);
     assert!(
-        reason.starts_with("not run: network 'shadow' needs the Shadow simulator"),
-        "{reason}"
+        message.contains("the Shadow simulator 3.3.0, as pinned")
+            && message.contains("run `scripts/build-stacks shadow@3.3.0`"),
+        "{message}"
     );
 }
