@@ -86,16 +86,27 @@ fn ping_pong_passes_in_containers_with_its_round_trips_and_leaves_nothing() {
 
 #[test]
 fn quic_handshake_and_transfer_pass_in_containers_with_their_wire_checks() {
-    let sandbox = sandbox();
-    let text = "[experiment]\nname = \"compose-quic\"\n\n[[matrix]]\nname = \"quic\"\n\
-         servers = [\"quinn\"]\nclients = [\"quinn\", \"aioquic\"]\n\
-         testcases = [\"handshake\", \"transfer\"]\n\
-         network = { type = \"docker_compose\" }\ntimeout = \"60s\"\n";
-    let run = sandbox.run_experiment(text, &["--jobs", "2"]);
+    let sandbox = sandbox().with_stack_builds();
+    sandbox.require_stack_builds(&["picoquic@rfc9000"]);
+    // quinn (Rust), aioquic (Python) and picoquic (C, the pinned build), each as a
+    // client, and picoquic as a server too.
+    let matrix = |servers: &str, clients: &str| {
+        format!(
+            "[[matrix]]\nname = \"quic\"\nservers = [{servers}]\nclients = [{clients}]\n\
+             testcases = [\"handshake\", \"transfer\"]\n\
+             network = {{ type = \"docker_compose\" }}\ntimeout = \"60s\"\n\n"
+        )
+    };
+    let text = format!(
+        "[experiment]\nname = \"compose-quic\"\n\n{}{}",
+        matrix("\"quinn\"", "\"quinn\", \"aioquic\", \"picoquic\""),
+        matrix("\"picoquic\"", "\"aioquic\"")
+    );
+    let run = sandbox.run_experiment(&text, &["--jobs", "2"]);
     assert_eq!(run.code(), Some(0), "{}", run.printed());
     let results = run.results();
     let tests = results["tests"].as_array().unwrap();
-    assert_eq!(tests.len(), 4);
+    assert_eq!(tests.len(), 8);
     for test in tests {
         let reason = test["reason"].as_str().unwrap();
         assert_eq!(test["status"], "passed", "{test:#}");
@@ -106,6 +117,54 @@ fn quic_handshake_and_transfer_pass_in_containers_with_their_wire_checks() {
         );
     }
     assert_eq!(leftovers("compose-quic"), Vec::<String>::new());
+}
+
+/// The image scripts/start-docker builds: `panther-compose:` and the first 12 hex
+/// digits of its recipe's sha256.
+fn default_image() -> String {
+    let recipe =
+        support::repo_root().join("plugins/environments/network/docker_compose/image/Dockerfile");
+    let output = Command::new("sha256sum").arg(&recipe).output().unwrap();
+    format!("panther-compose:{}", &stdout(&output)[..12])
+}
+
+#[test]
+fn a_users_own_image_runs_the_services_and_a_missing_one_is_named() {
+    let sandbox = sandbox();
+    let own = "panther-compose-own:test";
+    let tagged = Command::new("docker")
+        .args(["tag", &default_image(), own])
+        .output()
+        .unwrap();
+    assert!(tagged.status.success(), "{}", stderr(&tagged));
+    let network = format!(r#"{{ type = "docker_compose", image = "{own}" }}"#);
+    let text = ping_pong_experiment("compose-own-image", &network, "{ pings = 3 }");
+    let run = sandbox.run_experiment(&text, &[]);
+    let removed = Command::new("docker").args(["rmi", own]).output().unwrap();
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert_eq!(run.code(), Some(0), "{}", run.printed());
+    let test = run.test("ping_pong");
+    assert_eq!(test["status"], "passed", "{test:#}");
+    let compose_file = run
+        .directory()
+        .join(test["directory"].as_str().unwrap())
+        .join("docker-compose.yml");
+    let written = std::fs::read_to_string(compose_file).unwrap();
+    assert!(written.contains(&format!("image: {own}")), "{written}");
+
+    let missing = r#"{ type = "docker_compose", image = "panther-no-such-image:1" }"#;
+    let text = ping_pong_experiment("compose-no-image", missing, "{ pings = 3 }");
+    let second = Sandbox::with_workspace_plugins();
+    let run = second.run_experiment(&text, &[]);
+    let test = run.test("ping_pong");
+    assert_eq!(test["status"], "skipped", "{test:#}");
+    let reason = test["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("needs the image `panther-no-such-image:1`")
+            && reason.contains("docker build -t panther-no-such-image:1"),
+        "{reason}"
+    );
+    assert_eq!(leftovers("compose-own-image"), Vec::<String>::new());
 }
 
 #[test]

@@ -11,7 +11,7 @@ use panther_plugin_api::PluginError;
 use panther_plugin_api::model::path_argument;
 use panther_plugin_api::model::{CommandSpec, Probe};
 
-use crate::config::Config;
+use crate::config::{Config, default_image};
 use crate::names;
 
 /// The compose file's name in the test's directory.
@@ -64,7 +64,8 @@ impl<'a> Project<'a> {
     }
 }
 
-/// The checks run before a test: a Docker engine answers, and compose runs.
+/// The checks run before a test: a Docker engine answers, compose runs, and the
+/// engine has the image the containers run.
 ///
 /// The engine is asked through the Docker client the compose command belongs to (the
 /// words before `compose` in `docker compose`), or `docker` for a standalone
@@ -74,23 +75,42 @@ pub fn probes(config: &Config) -> Vec<Probe> {
         Some((last, client)) if last == "compose" && !client.is_empty() => client.to_vec(),
         _ => vec!["docker".to_owned()],
     };
-    let mut engine_args: Vec<String> = client[1..].to_vec();
-    engine_args.extend(["info", "--format", "{{.ServerVersion}}"].map(str::to_owned));
+    let engine = |args: &[&str]| {
+        let mut words: Vec<String> = client[1..].to_vec();
+        words.extend(args.iter().map(|word| (*word).to_owned()));
+        CommandSpec::new(client[0].clone(), words)
+    };
     let mut compose_args: Vec<String> = config.compose[1..].to_vec();
     compose_args.push("version".to_owned());
+    let image_how_to_get = if config.image == default_image() {
+        "run scripts/start-docker, which builds it".to_owned()
+    } else {
+        format!(
+            "build it (`docker build -t {0} ...`) or load it (`docker load`), or drop the \
+             config key `image` to use the default one",
+            config.image
+        )
+    };
     vec![
         Probe {
-            command: CommandSpec::new(client[0].clone(), engine_args),
+            command: engine(&["info", "--format", "{{.ServerVersion}}"]),
             what: "a Docker engine".to_owned(),
-            how_to_get: "start the Docker daemon (dockerd), or run on a machine that has one"
+            how_to_get: "run scripts/start-docker (it installs Debian's docker.io and \
+                         starts dockerd), or start the Docker daemon yourself"
                 .to_owned(),
         },
         Probe {
             command: CommandSpec::new(config.compose[0].clone(), compose_args),
             what: format!("Docker Compose (`{}`)", config.compose.join(" ")),
-            how_to_get: "install the Docker Compose plugin, or Debian's docker-compose and \
-                         set the config key `compose` to [\"docker-compose\"]"
+            how_to_get: "run scripts/start-docker (it installs Debian's docker-compose), or \
+                         set the config key `compose` to the command you have, e.g. \
+                         [\"docker\", \"compose\"]"
                 .to_owned(),
+        },
+        Probe {
+            command: engine(&["image", "inspect", "--format", "{{.Id}}", &config.image]),
+            what: format!("the image `{}`", config.image),
+            how_to_get: image_how_to_get,
         },
     ]
 }
@@ -143,7 +163,7 @@ mod tests {
     #[test]
     fn the_engine_is_asked_through_the_compose_client() {
         let v2 = config(json!({"compose": ["docker", "compose"]}));
-        let [engine, compose] = probes(&v2).try_into().unwrap();
+        let [engine, compose, image] = probes(&v2).try_into().unwrap();
         assert_eq!(engine.command.program, "docker");
         assert_eq!(
             engine.command.args,
@@ -152,6 +172,12 @@ mod tests {
         assert_eq!(engine.what, "a Docker engine");
         assert_eq!(compose.command.program, "docker");
         assert_eq!(compose.command.args, ["compose", "version"]);
+        assert_eq!(image.command.args[..2], ["image", "inspect"]);
+        assert_eq!(image.command.args.last(), Some(&default_image()));
+        assert_eq!(
+            image.how_to_get,
+            "run scripts/start-docker, which builds it"
+        );
 
         let sudo = probes(&config(json!({"compose": ["sudo", "docker", "compose"]})));
         assert_eq!(sudo[0].command.program, "sudo");
@@ -161,5 +187,13 @@ mod tests {
         assert_eq!(standalone[0].command.program, "docker");
         assert_eq!(standalone[1].command.program, "docker-compose");
         assert_eq!(standalone[1].command.args, ["version"]);
+
+        let own = probes(&config(json!({"image": "my-stack:1"})));
+        assert_eq!(own[2].what, "the image `my-stack:1`");
+        assert!(
+            own[2]
+                .how_to_get
+                .starts_with("build it (`docker build -t my-stack:1")
+        );
     }
 }

@@ -142,7 +142,7 @@ fn deploys_each_service_at_its_host_of_the_subnet() {
     );
     assert!(deployment.launches.values().all(|l| l.prefix.is_empty()));
     assert!(deployment.setup.is_empty() && deployment.files.is_empty());
-    assert_eq!(deployment.skip_unless.len(), 2);
+    assert_eq!(deployment.skip_unless.len(), 3);
     assert_eq!(deployment.teardown.len(), 1);
 }
 
