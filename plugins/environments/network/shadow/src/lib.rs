@@ -8,7 +8,8 @@
 //! directory and runs the whole test as `shadow shadow.yaml`:
 //!
 //! - one host per service, named after it, at its address, on a one-node network graph
-//!   whose self-loop carries the config's latency, jitter and loss, each host with the
+//!   whose self-loop carries the config's latency and loss (and jitter, for a Shadow of
+//!   one's own: the pinned one does not apply it, so it is refused), each host with the
 //!   config's bandwidth; the config's seed drives every random choice, so one seed
 //!   gives one run;
 //! - each host runs its service's command under a fixed shell wrapper
