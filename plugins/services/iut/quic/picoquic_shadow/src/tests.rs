@@ -116,14 +116,24 @@ fn a_relative_binary_is_refused_naming_the_key() {
 
 #[test]
 fn the_pinned_build_of_the_version_is_required_and_binary_replaces_it() {
-    let mut draft = request_in(Role::Server, "handshake", "shadow");
-    draft.config = serde_json::json!({"version": "draft29"});
-    let plan = PicoquicShadow.plan(&draft).unwrap();
-    assert!(plan.command.program.contains("/stacks/picoquic/draft29-"));
+    let mut latest = request_in(Role::Server, "handshake", "shadow");
+    latest.config = serde_json::json!({"version": "latest"});
+    let plan = PicoquicShadow.plan(&latest).unwrap();
+    assert!(plan.command.program.contains("/stacks/picoquic_shadow/latest-"));
     assert!(
         plan.requires[0]
             .how_to_get
-            .contains("scripts/build-stacks picoquic@draft29")
+            .contains("scripts/build-stacks picoquic_shadow@latest")
+    );
+    let mut draft = request_in(Role::Server, "handshake", "shadow");
+    draft.config = serde_json::json!({"version": "draft29"});
+    let error = PicoquicShadow.plan(&draft).unwrap_err();
+    assert!(
+        error
+            .message()
+            .starts_with("config key `version`: picoquic_shadow has no version 'draft29'"),
+        "{}",
+        error.message()
     );
     let mut moved = request_in(Role::Server, "handshake", "shadow");
     moved.config = serde_json::json!({"binary": "/srv/picoquic/picoquicdemo"});
