@@ -119,7 +119,11 @@ fn the_pinned_build_of_the_version_is_required_and_binary_replaces_it() {
     let mut latest = request_in(Role::Server, "handshake", "shadow");
     latest.config = serde_json::json!({"version": "latest"});
     let plan = PicoquicShadow.plan(&latest).unwrap();
-    assert!(plan.command.program.contains("/stacks/picoquic_shadow/latest-"));
+    assert!(
+        plan.command
+            .program
+            .contains("/stacks/picoquic_shadow/latest-")
+    );
     assert!(
         plan.requires[0]
             .how_to_get
