@@ -7,10 +7,13 @@
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use support::{Sandbox, ping_pong_experiment, service, stderr, stdout};
+use support::{
+    Sandbox, assert_fails_as_on_localhost, failing_server_test, interrupt, ping_pong_experiment,
+    service, stderr, stdout,
+};
 
 /// A sandbox with the workspace's plugins, on a machine whose Docker engine answers.
 fn sandbox() -> Sandbox {
@@ -170,16 +173,6 @@ fn a_users_own_image_runs_the_services_and_a_missing_one_is_named() {
 #[test]
 fn a_failing_server_fails_as_on_localhost_and_a_timeout_leaves_nothing() {
     let sandbox = sandbox();
-    let variant = |network: &str| {
-        format!(
-            "[[tests]]\nname = \"fail on {network}\"\nnetwork = {{ type = \"{network}\" }}\n\
-             timeout = \"30s\"\n\
-             [tests.services.server]\nimplementation = \"ping_pong\"\nrole = \"server\"\n\
-             config = {{ variant = \"fail\" }}\n\
-             [tests.services.client]\nimplementation = \"ping_pong\"\nrole = \"client\"\n\
-             target = \"server\"\nconfig = {{ pings = 3, timeout_ms = 500 }}\n\n"
-        )
-    };
     let hung = sandbox.path().join("hung-client");
     std::fs::write(&hung, "#!/bin/sh\nsleep 60\n").unwrap();
     std::fs::set_permissions(&hung, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -189,24 +182,13 @@ fn a_failing_server_fails_as_on_localhost_and_a_timeout_leaves_nothing() {
          [tests.services.server]\nimplementation = \"ping_pong\"\nrole = \"server\"\n\
          [tests.services.client]\nimplementation = \"ping_pong\"\nrole = \"client\"\n\
          target = \"server\"\nconfig = {{ binary = \"{}\" }}\n",
-        variant("localhost"),
-        variant("docker_compose"),
+        failing_server_test("localhost"),
+        failing_server_test("docker_compose"),
         hung.display()
     );
     let run = sandbox.run_experiment(&text, &[]);
     assert_eq!(run.code(), Some(1), "{}", run.printed());
-    let local = run.test("fail on localhost");
-    let contained = run.test("fail on docker_compose");
-    assert_eq!(local["status"], "failed", "{local:#}");
-    assert_eq!(contained["status"], "failed", "{contained:#}");
-    // The same verdict, but for the figures in it (a timestamp).
-    let reason = |test: &serde_json::Value| {
-        service(test, "client")["verdict"]["reason"]
-            .as_str()
-            .unwrap()
-            .replace(|c: char| c.is_ascii_digit(), "")
-    };
-    assert_eq!(reason(&local), reason(&contained));
+    assert_fails_as_on_localhost(&run, "docker_compose");
     let hung = run.test("hung");
     assert_eq!(hung["status"], "failed", "{hung:#}");
     assert!(
@@ -227,19 +209,7 @@ fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
         COMPOSE,
         "{ pings = 300, min_delay_ms = 100, timeout_ms = 2000 }",
     );
-    let file = sandbox.experiment(&text);
-    let results = sandbox.path().join(format!("results-{experiment}"));
-    let child = sandbox
-        .command(&[
-            "run",
-            file.to_str().unwrap(),
-            "--output",
-            results.to_str().unwrap(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = sandbox.spawn_experiment(&text, experiment);
     let started = Instant::now();
     let running = || {
         left_by(
@@ -267,11 +237,8 @@ fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
 #[test]
 fn ctrl_c_mid_test_takes_the_containers_down() {
     let sandbox = sandbox();
-    let mut child = start_long_run(&sandbox, "compose-interrupted");
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
+    let child = start_long_run(&sandbox, "compose-interrupted");
+    assert_eq!(interrupt(child), Some(130));
     assert_eq!(leftovers("compose-interrupted"), Vec::<String>::new());
 }
 

@@ -7,10 +7,10 @@ mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use support::{Sandbox, ping_pong_experiment, service, stderr, stdout};
+use support::{Sandbox, interrupt, ping_pong_experiment, service, stderr, stdout};
 
 fn sandbox() -> Sandbox {
     assert!(
@@ -157,19 +157,7 @@ fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
         r#"{ type = "netns", delay = "50ms" }"#,
         "{ pings = 200, min_delay_ms = 5, timeout_ms = 2000 }",
     );
-    let file = sandbox.experiment(&text);
-    let results = sandbox.path().join("results");
-    let child = sandbox
-        .command(&[
-            "run",
-            file.to_str().unwrap(),
-            "--output",
-            results.to_str().unwrap(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = sandbox.spawn_experiment(&text, experiment);
     let started = Instant::now();
     while namespaces_of(experiment).len() < 3 {
         assert!(
@@ -186,11 +174,8 @@ fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
 #[test]
 fn ctrl_c_mid_test_tears_the_namespaces_down() {
     let sandbox = sandbox();
-    let mut child = start_long_run(&sandbox, "netns-interrupted");
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
+    let child = start_long_run(&sandbox, "netns-interrupted");
+    assert_eq!(interrupt(child), Some(130));
     assert_eq!(namespaces_of("netns-interrupted"), Vec::<String>::new());
 }
 

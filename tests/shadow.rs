@@ -9,7 +9,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{Sandbox, service};
+use support::{Sandbox, assert_fails_as_on_localhost, failing_server_test, service};
 
 /// The Shadow build and the picoquic builds for Shadow these tests run.
 const BUILDS: [&str; 3] = [
@@ -243,16 +243,6 @@ config = { pings = 3 }
 #[test]
 fn a_failing_server_fails_as_on_localhost_and_a_client_left_running_times_out() {
     let sandbox = sandbox();
-    let variant = |network: &str| {
-        format!(
-            "[[tests]]\nname = \"fail on {network}\"\nnetwork = {{ type = \"{network}\" }}\n\
-             timeout = \"30s\"\n\
-             [tests.services.server]\nimplementation = \"ping_pong\"\nrole = \"server\"\n\
-             config = {{ variant = \"fail\" }}\n\
-             [tests.services.client]\nimplementation = \"ping_pong\"\nrole = \"client\"\n\
-             target = \"server\"\nconfig = {{ pings = 3, timeout_ms = 500 }}\n\n"
-        )
-    };
     let text = format!(
         "[experiment]\nname = \"shadow-failures\"\n\n{}{}\
          [[tests]]\nname = \"slow\"\nnetwork = {{ type = \"shadow\", latency = \"1s\" }}\n\
@@ -260,23 +250,12 @@ fn a_failing_server_fails_as_on_localhost_and_a_client_left_running_times_out() 
          [tests.services.server]\nimplementation = \"ping_pong\"\nrole = \"server\"\n\
          [tests.services.client]\nimplementation = \"ping_pong\"\nrole = \"client\"\n\
          target = \"server\"\nconfig = {{ pings = 10, timeout_ms = 3000 }}\n",
-        variant("localhost"),
-        variant("shadow"),
+        failing_server_test("localhost"),
+        failing_server_test("shadow"),
     );
     let run = sandbox.run_experiment(&text, &[]);
     assert_eq!(run.code(), Some(1), "{}", run.printed());
-    let local = run.test("fail on localhost");
-    let simulated = run.test("fail on shadow");
-    assert_eq!(local["status"], "failed", "{local:#}");
-    assert_eq!(simulated["status"], "failed", "{simulated:#}");
-    // The same verdict, but for the figures in it (a timestamp).
-    let reason = |test: &serde_json::Value| {
-        service(test, "client")["verdict"]["reason"]
-            .as_str()
-            .unwrap()
-            .replace(|c: char| c.is_ascii_digit(), "")
-    };
-    assert_eq!(reason(&local), reason(&simulated));
+    assert_fails_as_on_localhost(&run, "shadow");
     // Ten round trips of two simulated seconds do not fit in five: the simulation
     // stops at the timeout with the client still running.
     let slow = run.test("slow");

@@ -169,6 +169,23 @@ impl Sandbox {
         path
     }
 
+    /// Writes `text` as an experiment and starts running it in the background, its
+    /// output going nowhere and its results to `SANDBOX/results-EXPERIMENT`.
+    pub fn spawn_experiment(&self, text: &str, experiment: &str) -> std::process::Child {
+        let file = self.experiment(text);
+        let results = self.path().join(format!("results-{experiment}"));
+        self.command(&[
+            "run",
+            file.to_str().unwrap(),
+            "--output",
+            results.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+    }
+
     /// Writes `text` as an experiment and runs it with `--output SANDBOX/results` and
     /// `extra` arguments.
     pub fn run_experiment(&self, text: &str, extra: &[&str]) -> Finished {
@@ -219,6 +236,42 @@ target = "server"
 config = {client}
 "#
     )
+}
+
+/// A test named "fail on NETWORK": a ping_pong client of three pings against the
+/// server variant that fails, in `network` (a type name).
+pub fn failing_server_test(network: &str) -> String {
+    format!(
+        "[[tests]]\nname = \"fail on {network}\"\nnetwork = {{ type = \"{network}\" }}\n\
+         timeout = \"30s\"\n\
+         [tests.services.server]\nimplementation = \"ping_pong\"\nrole = \"server\"\n\
+         config = {{ variant = \"fail\" }}\n\
+         [tests.services.client]\nimplementation = \"ping_pong\"\nrole = \"client\"\n\
+         target = \"server\"\nconfig = {{ pings = 3, timeout_ms = 500 }}\n\n"
+    )
+}
+
+/// Checks that the [`failing_server_test`]s of `run` on localhost and on `network`
+/// both failed, with the same client verdict but for its figures (a timestamp).
+pub fn assert_fails_as_on_localhost(run: &Finished, network: &str) {
+    let reason = |test: &serde_json::Value| {
+        service(test, "client")["verdict"]["reason"]
+            .as_str()
+            .unwrap()
+            .replace(|c: char| c.is_ascii_digit(), "")
+    };
+    let local = run.test("fail on localhost");
+    let elsewhere = run.test(&format!("fail on {network}"));
+    assert_eq!(local["status"], "failed", "{local:#}");
+    assert_eq!(elsewhere["status"], "failed", "{elsewhere:#}");
+    assert_eq!(reason(&local), reason(&elsewhere));
+}
+
+/// Sends SIGINT to a running host, as Ctrl-C does, and waits for its exit code.
+pub fn interrupt(mut host: std::process::Child) -> Option<i32> {
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(host.id()).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    host.wait().unwrap().code()
 }
 
 /// The service named `name` in a test's result.

@@ -10,7 +10,6 @@
 
 mod record;
 mod run;
-mod signals;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -18,6 +17,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
+use panther_forward_signals as signals;
 
 use record::{Iteration, Record};
 
@@ -47,7 +47,7 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Err(error) = signals::forward_termination() {
+    if let Err(error) = signals::forward_stops() {
         eprintln!("panther-repeat: cannot pass signals on to the program: {error}");
     }
     let Some((program, args)) = cli.command.split_first() else {

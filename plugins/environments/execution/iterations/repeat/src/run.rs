@@ -5,7 +5,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::signals;
+use panther_forward_signals as signals;
 
 /// How one run of the program ended.
 #[derive(Debug)]
@@ -23,9 +23,9 @@ pub struct Ended {
 pub fn run(program: &OsStr, args: &[OsString]) -> std::io::Result<Ended> {
     let started = Instant::now();
     let mut child = Command::new(program).args(args).spawn()?;
-    signals::watch(child.id());
+    signals::foreground(child.id());
     let status = child.wait();
-    signals::release();
+    signals::background();
     let status = status?;
     Ok(Ended {
         code: status.code(),

@@ -14,7 +14,6 @@
 //! `panther-supervise --await FILE...` ends (0) once every file exists, or at a stop.
 
 mod ready;
-mod signals;
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -23,6 +22,7 @@ use std::path::Path;
 use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use panther_forward_signals as signals;
 use panther_plugin_api::model::CommandSpec;
 use panther_supervise::{AWAIT, ServiceSpec};
 

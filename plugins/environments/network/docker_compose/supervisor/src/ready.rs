@@ -5,9 +5,8 @@ use std::path::Path;
 use std::process::Child;
 use std::time::{Duration, Instant};
 
+use panther_forward_signals as signals;
 use panther_plugin_api::model::{Readiness, Transport};
-
-use crate::signals;
 
 /// How often readiness is looked at.
 const POLL: Duration = Duration::from_millis(20);

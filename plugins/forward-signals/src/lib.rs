@@ -1,17 +1,19 @@
-//! Passing SIGTERM and SIGINT on to the running program, and remembering them.
+//! Passing the stop signals (TERM, INT) a program receives on to the child it runs in
+//! the foreground, and remembering that one came: what a program that supervises
+//! others (panther-supervise in a container, panther-repeat) needs to stop with them.
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, kill, sigaction};
 use nix::unistd::Pid;
 
-/// The process id of the running program; 0 between runs.
-static CHILD: AtomicI32 = AtomicI32::new(0);
-/// The termination signal received; 0 until one is.
+/// The process id of the process running in the foreground; 0 when none is.
+static FOREGROUND: AtomicI32 = AtomicI32::new(0);
+/// The stop signal received; 0 until one is.
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
 
-/// Makes SIGTERM and SIGINT go on to the running program, and be remembered.
-pub fn forward_termination() -> nix::Result<()> {
+/// Makes TERM and INT go on to the foreground process, and be remembered.
+pub fn forward_stops() -> nix::Result<()> {
     let action = SigAction::new(
         SigHandler::Handler(on_signal),
         SaFlags::SA_RESTART,
@@ -25,22 +27,21 @@ pub fn forward_termination() -> nix::Result<()> {
     Ok(())
 }
 
-/// Passes signals on to the program with this process id, until [`release`]; one
-/// received before it started goes on to it now.
-pub fn watch(pid: u32) {
+/// Makes `pid` the foreground process; a stop that came before goes on to it now.
+pub fn foreground(pid: u32) {
     let pid = i32::try_from(pid).unwrap_or(0);
-    CHILD.store(pid, Ordering::SeqCst);
+    FOREGROUND.store(pid, Ordering::SeqCst);
     if let Some(signal) = received() {
         send(pid, signal);
     }
 }
 
-/// Stops passing signals on: the program ended.
-pub fn release() {
-    CHILD.store(0, Ordering::SeqCst);
+/// No process is in the foreground any more.
+pub fn background() {
+    FOREGROUND.store(0, Ordering::SeqCst);
 }
 
-/// The termination signal received, if one was.
+/// The stop signal received, if one was.
 pub fn received() -> Option<i32> {
     match RECEIVED.load(Ordering::SeqCst) {
         0 => None,
@@ -50,11 +51,11 @@ pub fn received() -> Option<i32> {
 
 extern "C" fn on_signal(signal: nix::libc::c_int) {
     RECEIVED.store(signal, Ordering::SeqCst);
-    send(CHILD.load(Ordering::SeqCst), signal);
+    send(FOREGROUND.load(Ordering::SeqCst), signal);
 }
 
 /// Sends `signal` to `pid`, when there is one.
-fn send(pid: i32, signal: i32) {
+pub fn send(pid: i32, signal: i32) {
     if pid <= 0 {
         return;
     }
