@@ -12,7 +12,7 @@ use panther_plugin_api::model::{
 };
 
 use super::failure::PlanFailure;
-use super::model::{RunPlan, ServiceLaunch, TestPlan, Wrapping};
+use super::model::{NotRunStatus, RunPlan, ServiceLaunch, TestPlan, Wrapping};
 use super::ports::PortAllocator;
 use super::preflight::not_run;
 use crate::components::{Components, Loaded};
@@ -112,7 +112,13 @@ impl Context<'_> {
             let launch = &deployment.launches[&service.name];
             services.push(self.launch(service, &addresses, launch)?);
         }
-        let launcher = self.launcher(environment, &services)?;
+        let not_run = not_run(&services);
+        // A test a service cannot play is never launched: its plans may ask for what
+        // the environment cannot do (a preparation under Shadow).
+        let launcher = match &not_run {
+            Some(reason) if reason.status == NotRunStatus::Unsupported => None,
+            _ => self.launcher(environment, &services)?,
+        };
         Ok(TestPlan {
             name: self.test.name.clone(),
             iteration,
@@ -124,7 +130,7 @@ impl Context<'_> {
             deployment,
             launcher,
             cell: self.test.cell.clone(),
-            not_run: not_run(&services),
+            not_run,
             services,
         })
     }
