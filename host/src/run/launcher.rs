@@ -85,14 +85,14 @@ pub async fn run_launcher(
             super::append_line(log, &format!("collection failed: {problem}"));
         }
     }
-    let mut started = false;
+    let mut any_started = false;
     let exits: Vec<Option<ExitInfo>> = plan
         .services
         .iter()
         .map(|service| {
             let outputs = launcher.outputs.get(&service.name)?;
             // The wrapper opens the output files as it starts the service.
-            started |= outputs.stdout.exists();
+            any_started |= outputs.stdout.exists();
             copy_output(&outputs.stdout, &service.stdout);
             copy_output(&outputs.stderr, &service.stderr);
             Some(exit_of(outputs))
@@ -104,7 +104,7 @@ pub async fn run_launcher(
         .filter(|&i| exits[i].as_ref().is_none_or(|e| e.code.is_none()))
         .map(|i| plan.services[i].name.clone())
         .collect();
-    let ending = if !timed_out && !started && exit.code != Some(0) {
+    let ending = if !timed_out && !any_started && exit.code != Some(0) {
         Ending::StartFailed {
             service: "the launcher".to_owned(),
             reason: format!(
@@ -114,7 +114,7 @@ pub async fn run_launcher(
                 stderr.display()
             ),
         }
-    } else if timed_out || (started && !still.is_empty()) {
+    } else if timed_out || (any_started && !still.is_empty()) {
         // A launcher that ends on its own with a deciding service still running
         // stopped it at its own deadline: a simulation's stop time is the timeout.
         Ending::TimedOut(still)
@@ -182,5 +182,45 @@ fn copy_output(from: &Path, to: &Path) {
             from.display(),
             to.display()
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_each_marked_line_from_its_marker_once_and_at_most_five() {
+        let dir = tempfile::tempdir().unwrap();
+        let stdout = dir.path().join("stdout.log");
+        let stderr = dir.path().join("stderr.log");
+        std::fs::write(
+            &stdout,
+            "00:00:01 [WARN] [client] Detected unsupported syscall ptrace (101)\n\
+             nothing to see\n\
+             00:00:02 [WARN] [client] Detected unsupported syscall ptrace (101)\n",
+        )
+        .unwrap();
+        let many: String = (0..10)
+            .map(|i| format!("x setsockopt called with unsupported level 0 and opt {i}  \n"))
+            .collect();
+        std::fs::write(&stderr, many).unwrap();
+        let markers = [
+            "Detected unsupported syscall".to_owned(),
+            "setsockopt called with unsupported".to_owned(),
+        ];
+        let lines = unsupported_lines(&[&stdout, &stderr], &markers);
+        assert_eq!(
+            lines,
+            [
+                "Detected unsupported syscall ptrace (101)",
+                "setsockopt called with unsupported level 0 and opt 0",
+                "setsockopt called with unsupported level 0 and opt 1",
+                "setsockopt called with unsupported level 0 and opt 2",
+                "setsockopt called with unsupported level 0 and opt 3",
+            ]
+        );
+        assert!(unsupported_lines(&[&stdout], &[]).is_empty());
+        assert!(unsupported_lines(&[&dir.path().join("absent")], &markers).is_empty());
     }
 }
