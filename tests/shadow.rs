@@ -290,3 +290,22 @@ fn a_failing_server_fails_as_on_localhost_and_a_client_left_running_times_out() 
         "{slow:#}"
     );
 }
+
+#[test]
+fn a_statically_linked_program_is_refused_before_anything_runs() {
+    let sandbox = sandbox();
+    let network = r#"{ type = "shadow" }"#;
+    let text = support::ping_pong_experiment(
+        "shadow-static",
+        network,
+        r#"{ pings = 3, binary = "/usr/sbin/ldconfig" }"#,
+    );
+    let run = sandbox.run_experiment(&text, &[]);
+    assert_eq!(run.code(), Some(2), "{}", run.printed());
+    let said = support::stderr(&run.output);
+    assert!(
+        said.contains("runs `/usr/sbin/ldconfig`, a statically linked program, which the shadow environment cannot run"),
+        "{said}"
+    );
+    assert!(run.directory.is_none(), "{}", run.printed());
+}

@@ -42,6 +42,7 @@ const UNSUPPORTED_MARKERS: [&str; 4] = [
 pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, PluginError> {
     for service in &request.services {
         refusals::refuse_more(service)?;
+        refusals::refuse_static(service)?;
     }
     let hostnames = names::HOSTNAMES.of(request.services.iter().map(|s| s.name.as_str()))?;
     let starts_ms = schedule::start_times_ms(&request.services)?;

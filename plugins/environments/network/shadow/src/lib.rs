@@ -30,8 +30,9 @@
 //! - Shadow's warnings about what it cannot do for a program (an unsupported system
 //!   call or socket option) join the reason of a test that does not pass.
 //!
-//! A service whose plan also runs preparation commands or companions is refused: a
-//! simulated host runs its service's one command.
+//! A service whose plan also runs preparation commands or companions is refused (a
+//! simulated host runs its service's one command), and so is a statically linked
+//! program (Shadow needs the dynamic loader to run a program).
 
 mod config;
 mod gml;
