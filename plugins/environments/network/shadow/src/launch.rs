@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use panther_network_shared::exit_wrapper::{outputs, wrapped};
+use panther_network_shared::exit_wrapper::{outputs, preparation_log, wrapped};
 use panther_network_shared::planned;
 use panther_plugin_api::PluginError;
 use panther_plugin_api::model::path_argument;
@@ -41,7 +41,7 @@ const UNSUPPORTED_MARKERS: [&str; 4] = [
 /// The launcher running every service of `request` on its own simulated host.
 pub fn launcher(config: &Config, request: &LaunchRequest) -> Result<Launcher, PluginError> {
     for service in &request.services {
-        refusals::refuse_more(service)?;
+        refusals::refuse_companions(service)?;
         refusals::refuse_static(service)?;
     }
     let hostnames = names::HOSTNAMES.of(request.services.iter().map(|s| s.name.as_str()))?;
@@ -121,9 +121,16 @@ fn host(
     start: Duration,
 ) -> Result<Host, PluginError> {
     let address = planned::ipv4_address(service, "a Shadow host can have")?;
+    let prepare: Vec<CommandSpec> = service
+        .prepare
+        .iter()
+        .map(|step| with_own_environment(&in_own_directory(step, &service.output_dir)))
+        .collect();
     let wrapper = wrapped(
+        &prepare,
         &in_own_directory(&service.command, &service.output_dir),
         outputs,
+        &preparation_log(&service.output_dir),
     )?;
     let expected_final_state = if service.decides {
         FinalState::Exited { exited: 0 }
@@ -142,6 +149,26 @@ fn host(
         }],
         host_options: config.capture.then_some(HostOptions { pcap_enabled: true }),
     })
+}
+
+/// `command` (an `env` invocation, from [`in_own_directory`]) with its environment's
+/// variables given to `env` as `NAME=VALUE` words, on top of the service's: a
+/// preparation command runs in its service's process, whose environment is the
+/// service command's.
+fn with_own_environment(command: &CommandSpec) -> CommandSpec {
+    let mut args = command.args.clone();
+    // After `--chdir DIR`, before the program.
+    let assignments = command
+        .env
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"));
+    args.splice(2..2, assignments);
+    CommandSpec {
+        program: command.program.clone(),
+        args,
+        env: Default::default(),
+        cwd: None,
+    }
 }
 
 /// `command` made to start in its working directory, its output directory when it

@@ -17,7 +17,9 @@
 //!   output, standard error and exit code to `launched.stdout.log`,
 //!   `launched.stderr.log` and `launched.exit_code` in the service's output directory,
 //!   with the command's environment and nothing else, started by `env --chdir` in its
-//!   working directory (Shadow starts every process in its host's directory);
+//!   working directory (Shadow starts every process in its host's directory); the
+//!   service's preparation commands run before it, one after the other, in the same
+//!   process tree, their output in `launched.prepare.log`;
 //! - services start in order, each a second after the one it targets ([`schedule`]);
 //!   the simulation stops the test's timeout after the last start. A service that
 //!   decides the test is expected to have exited with 0 by then, the others to be
@@ -30,9 +32,9 @@
 //! - Shadow's warnings about what it cannot do for a program (an unsupported system
 //!   call or socket option) join the reason of a test that does not pass.
 //!
-//! A service whose plan also runs preparation commands or companions is refused (a
-//! simulated host runs its service's one command), and so is a statically linked
-//! program (Shadow needs the dynamic loader to run a program).
+//! A service whose plan runs companions beside it is refused (Shadow captures each host
+//! itself), and so is a statically linked program (Shadow needs the dynamic loader to
+//! run a program).
 
 mod config;
 mod gml;

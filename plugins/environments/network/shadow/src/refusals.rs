@@ -1,5 +1,5 @@
-//! What a simulated host cannot run, refused with what to do instead: more than its
-//! service's one command, or a statically linked program.
+//! What a simulated host cannot run, refused with what to do instead: a companion
+//! beside its service, or a statically linked program.
 
 use std::io::Read;
 use std::path::Path;
@@ -14,20 +14,14 @@ use panther_plugin_api::model::PlannedService;
 /// header.
 const HEADERS_READ: u64 = 64 * 1024;
 
-/// Refuses `service` when its plan asks for preparation commands or companions: a
-/// simulated host runs its service's one command.
-pub fn refuse_more(service: &PlannedService) -> Result<(), PluginError> {
-    if let Some(first) = service.prepare.first() {
-        return Err(PluginError::new(format!(
-            "service `{}` asks for preparation commands (`{}`), which the shadow environment \
-             cannot run: each simulated host runs its service's one command",
-            service.name, first.program
-        )));
-    }
+/// Refuses `service` when its plan asks for companions: a simulated host runs its
+/// service's command and, before it, its preparation commands, one after the other;
+/// nothing runs beside it.
+pub fn refuse_companions(service: &PlannedService) -> Result<(), PluginError> {
     if let Some(companion) = service.companions.first() {
         return Err(PluginError::new(format!(
             "service `{}` asks for the companion `{}` (`{}`), which the shadow environment \
-             cannot run: each simulated host runs its service's one command; Shadow captures \
+             cannot run: a simulated host runs nothing beside its service; Shadow captures \
              each host itself (config key `capture`, on by default)",
             service.name, companion.name, companion.command.program
         )));

@@ -104,6 +104,8 @@ fn each_service_is_a_host_running_its_wrapped_command() {
             "/run/panther/test/server/launched.stdout.log",
             "/run/panther/test/server/launched.stderr.log",
             "/run/panther/test/server/launched.exit_code",
+            "/run/panther/test/server/launched.prepare.log",
+            "0",
             "/usr/bin/env",
             "--chdir",
             "/run/panther/test/server",
@@ -260,16 +262,35 @@ fn requires_the_pinned_build_or_the_program_the_config_names() {
 }
 
 #[test]
-fn refuses_what_a_simulated_host_cannot_run() {
+fn preparations_run_before_the_service_with_their_own_variables() {
     let mut request = launch_request(Value::Null);
-    request.services[1].prepare = vec![CommandSpec::new("/opt/q/client", ["--warm-up"])];
-    let error = Shadow.launch(&request).unwrap_err();
+    let mut warm_up = CommandSpec::new("/opt/q/client", ["--warm-up"]);
+    warm_up
+        .env
+        .insert("TICKETS".to_owned(), "/run/t/tickets".to_owned());
+    request.services[1].prepare = vec![warm_up];
+    let file = shadow_file(&launcher(&request));
+    let args = &file.hosts["client"].processes[0].args;
     assert_eq!(
-        error.message(),
-        "service `client` asks for preparation commands (`/opt/q/client`), which the shadow \
-         environment cannot run: each simulated host runs its service's one command"
+        args[6..14],
+        [
+            "/run/panther/test/client/launched.prepare.log",
+            "1",
+            "6",
+            "/usr/bin/env",
+            "--chdir",
+            "/run/panther/test/client",
+            "TICKETS=/run/t/tickets",
+            "/opt/q/client",
+        ]
     );
-    request.services[1].prepare.clear();
+    assert_eq!(args[14], "--warm-up");
+    assert_eq!(args[15], "/usr/bin/env");
+}
+
+#[test]
+fn refuses_a_companion_naming_the_capture_key() {
+    let mut request = launch_request(Value::Null);
     request.services[1].companions = vec![Companion {
         name: "capture".to_owned(),
         command: CommandSpec::new("/usr/bin/tcpdump", ["-i", "lo"]),
@@ -291,7 +312,7 @@ fn a_working_directory_of_its_own_is_entered_with_env() {
     let file = shadow_file(&launcher(&request));
     let args = &file.hosts["client"].processes[0].args;
     assert_eq!(
-        args[6..9],
+        args[8..11],
         [
             "/usr/bin/env",
             "--chdir",

@@ -2,9 +2,11 @@
 //! itself (a container, a simulated host): it writes the service's output and exit
 //! code to files in the service's output directory.
 //!
-//! The script never changes; the files and the service's argv are its positional
-//! parameters (`sh -c SCRIPT sh STDOUT STDERR EXIT PROGRAM ARGS...`), so nothing from
-//! a plan or a config is ever parsed by the shell. Parameters rather than environment
+//! The script never changes; the files, the service's preparation commands and its
+//! argv are its positional parameters (`sh -c SCRIPT sh STDOUT STDERR EXIT PREPARE_LOG
+//! N [K1 WORDS1...]... PROGRAM ARGS...`: N preparation commands, each as its word
+//! count and its words), so nothing from a plan or a config is ever parsed by the
+//! shell: it only evaluates references to its own parameters (`"${4}"`). Parameters rather than environment
 //! variables keep the service's environment exactly as its plan says, and the whole
 //! wrapper visible as one argv in the file the environment writes.
 
@@ -18,10 +20,18 @@ use panther_plugin_api::model::path_argument;
 /// The shell that runs the script, present in every image with a shell.
 const SHELL: &str = "/bin/sh";
 
-/// Runs `"$@"` with its output in `$1` and `$2`, then writes its exit code to `$3` and
-/// exits with it.
-const SCRIPT: &str =
-    r#"o=$1 e=$2 c=$3; shift 3; "$@" >"$o" 2>"$e"; s=$?; echo "$s" >"$c"; exit "$s""#;
+/// Runs the preparation commands in order with their output in `$4`, stopping at the
+/// first that fails (its exit code is then the service's); then runs the rest of `"$@"`
+/// with its output in `$1` and `$2`, writes its exit code to `$3` and exits with it.
+const SCRIPT: &str = concat!(
+    r#"o=$1 e=$2 c=$3 l=$4 n=$5; shift 5; : >"$o"; : >"$e"; "#,
+    r#"while [ "$n" -gt 0 ]; do k=$1; shift; a=; i=1; "#,
+    r#"while [ "$i" -le "$k" ]; do a="$a \"\${$i}\""; i=$((i + 1)); done; "#,
+    r#"eval "$a" >>"$l" 2>&1; s=$?; "#,
+    r#"if [ "$s" -ne 0 ]; then echo "$s" >"$c"; exit "$s"; fi; "#,
+    r#"shift "$k"; n=$((n - 1)); done; "#,
+    r#""$@" >"$o" 2>"$e"; s=$?; echo "$s" >"$c"; exit "$s""#
+);
 
 /// Where the wrapper writes a service's output and exit code, in its output directory.
 pub fn outputs(output_dir: &Path) -> LaunchedOutputs {
@@ -32,14 +42,35 @@ pub fn outputs(output_dir: &Path) -> LaunchedOutputs {
     }
 }
 
-/// `command` run under the wrapper, writing to `outputs`, with the same environment.
+/// Where the wrapper writes the output of a service's preparation commands, in its
+/// output directory.
+pub fn preparation_log(output_dir: &Path) -> std::path::PathBuf {
+    output_dir.join("launched.prepare.log")
+}
+
+/// `command` run under the wrapper after the preparation commands `prepare` (their
+/// program and arguments; they run with `command`'s environment), writing to
+/// `outputs` and `prepare_log`, with `command`'s environment.
 pub fn wrapped(
+    prepare: &[CommandSpec],
     command: &CommandSpec,
     outputs: &LaunchedOutputs,
+    prepare_log: &Path,
 ) -> Result<CommandSpec, PluginError> {
     let mut args = vec!["-c".to_owned(), SCRIPT.to_owned(), "sh".to_owned()];
-    for path in [&outputs.stdout, &outputs.stderr, &outputs.exit_code] {
+    for path in [
+        &outputs.stdout,
+        &outputs.stderr,
+        &outputs.exit_code,
+        prepare_log,
+    ] {
         args.push(path_argument(path)?);
+    }
+    args.push(prepare.len().to_string());
+    for step in prepare {
+        args.push((1 + step.args.len()).to_string());
+        args.push(step.program.clone());
+        args.extend(step.args.iter().cloned());
     }
     args.push(command.program.clone());
     args.extend(command.args.iter().cloned());
@@ -59,8 +90,17 @@ mod tests {
 
     /// Runs the wrapped argv for real, as a container or a simulated host would.
     fn run(command: &CommandSpec, dir: &Path) -> (LaunchedOutputs, std::process::ExitStatus) {
+        run_prepared(&[], command, dir)
+    }
+
+    /// Runs the wrapped argv with preparation commands for real.
+    fn run_prepared(
+        prepare: &[CommandSpec],
+        command: &CommandSpec,
+        dir: &Path,
+    ) -> (LaunchedOutputs, std::process::ExitStatus) {
         let outputs = outputs(dir);
-        let wrapped = wrapped(command, &outputs).unwrap();
+        let wrapped = wrapped(prepare, command, &outputs, &preparation_log(dir)).unwrap();
         assert_eq!(wrapped.env, command.env);
         let status = Command::new(&wrapped.program)
             .args(&wrapped.args)
@@ -89,6 +129,40 @@ mod tests {
         assert_eq!(read(&outputs.stdout), expected);
         assert_eq!(read(&outputs.stderr), "err\n");
         assert_eq!(read(&outputs.exit_code), "0\n");
+    }
+
+    #[test]
+    fn runs_the_preparations_in_order_with_their_arguments_as_they_are_then_the_service() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = preparation_log(dir.path());
+        let print = |words: &[&str]| {
+            let mut step = CommandSpec::new("/bin/sh", ["-c", r#"printf '[%s]' "$@"; echo"#, "sh"]);
+            step.args.extend(words.iter().map(|w| (*w).to_owned()));
+            step
+        };
+        let prepare = [
+            print(&["a b", "$HOME", "${1}", "`id`"]),
+            print(&[]),
+            print(&["'x'", ";"]),
+        ];
+        let command = CommandSpec::new("/bin/echo", ["served"]);
+        let (outputs, status) = run_prepared(&prepare, &command, dir.path());
+        assert!(status.success());
+        assert_eq!(read(&log), "[a b][$HOME][${1}][`id`]\n[]\n['x'][;]\n");
+        assert_eq!(read(&outputs.stdout), "served\n");
+        assert_eq!(read(&outputs.exit_code), "0\n");
+    }
+
+    #[test]
+    fn a_failing_preparation_is_the_services_exit_and_the_service_does_not_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let prepare = [CommandSpec::new("/bin/sh", ["-c", "echo warming; exit 4"])];
+        let command = CommandSpec::new("/bin/echo", ["served"]);
+        let (outputs, status) = run_prepared(&prepare, &command, dir.path());
+        assert_eq!(status.code(), Some(4));
+        assert_eq!(read(&outputs.exit_code), "4\n");
+        assert_eq!(read(&outputs.stdout), "");
+        assert_eq!(read(&preparation_log(dir.path())), "warming\n");
     }
 
     #[test]

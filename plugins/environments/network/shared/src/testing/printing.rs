@@ -51,7 +51,7 @@ mod tests {
     use panther_plugin_api::serde_json::Value;
 
     use super::*;
-    use crate::exit_wrapper::{outputs, wrapped};
+    use crate::exit_wrapper::{outputs, preparation_log, wrapped};
     use crate::testing::requests::launch_request;
 
     #[test]
@@ -65,7 +65,8 @@ mod tests {
         let mut launched = BTreeMap::new();
         for service in &request.services {
             let outputs = outputs(&service.output_dir);
-            let command = wrapped(&service.command, &outputs).unwrap();
+            let log = preparation_log(&service.output_dir);
+            let command = wrapped(&[], &service.command, &outputs, &log).unwrap();
             let status = Command::new(&command.program)
                 .args(&command.args)
                 .env_clear()

@@ -4,8 +4,9 @@
 //! simulated host's traffic never reaches the machine's interfaces: the client's wire
 //! checks decode the capture Shadow writes of its host (the request's
 //! `link_capture`), as the QUIC kit does for any environment that captures links.
-//! Each simulated host runs one command, so the cases that run picoquicdemo twice on
-//! the client's host (resumption, zerortt) are unsupported.
+//! The cases that run picoquicdemo twice on the client's host (resumption, zerortt)
+//! run the first as a preparation, which the shadow environment runs on the host
+//! before the service.
 
 use std::path::Path;
 
@@ -37,16 +38,4 @@ pub fn require_absolute(plan: &ServicePlan) -> Result<(), PluginError> {
             "config key `binary`: Shadow needs an absolute program path, not '{program}'"
         )))
     }
-}
-
-/// Marks the plan unsupported when it runs more than its one command on its host.
-pub fn one_command_only(mut plan: ServicePlan, request: &ServiceRequest) -> ServicePlan {
-    if plan.unsupported.is_none() && !plan.prepare.is_empty() {
-        let case = request.test_case.as_deref().unwrap_or("this test");
-        plan.unsupported = Some(format!(
-            "picoquic_shadow cannot run {case} under Shadow: it runs picoquicdemo twice on \
-             the client's host, and each simulated host runs its service's one command"
-        ));
-    }
-    plan
 }
