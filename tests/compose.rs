@@ -8,11 +8,11 @@ mod support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use support::{
     Sandbox, assert_fails_as_on_localhost, failing_server_test, interrupt, ping_pong_experiment,
-    service, stderr, stdout,
+    service, stderr, stdout, wait_until,
 };
 
 /// A sandbox with the workspace's plugins, on a machine whose Docker engine answers.
@@ -210,7 +210,6 @@ fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
         "{ pings = 300, min_delay_ms = 100, timeout_ms = 2000 }",
     );
     let child = sandbox.spawn_experiment(&text, experiment);
-    let started = Instant::now();
     let running = || {
         left_by(
             experiment,
@@ -224,13 +223,11 @@ fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
         )
         .len()
     };
-    while running() < 2 {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the containers of {experiment} never ran"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until(
+        Duration::from_secs(60),
+        &format!("the containers of {experiment} run"),
+        || running() >= 2,
+    );
     child
 }
 

@@ -8,9 +8,9 @@ mod support;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use support::{Sandbox, interrupt, ping_pong_experiment, service, stderr, stdout};
+use support::{Sandbox, interrupt, ping_pong_experiment, service, stderr, stdout, wait_until};
 
 fn sandbox() -> Sandbox {
     assert!(
@@ -158,14 +158,11 @@ fn start_long_run(sandbox: &Sandbox, experiment: &str) -> Child {
         "{ pings = 200, min_delay_ms = 5, timeout_ms = 2000 }",
     );
     let child = sandbox.spawn_experiment(&text, experiment);
-    let started = Instant::now();
-    while namespaces_of(experiment).len() < 3 {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the namespaces of {experiment} never appeared"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until(
+        Duration::from_secs(20),
+        &format!("the namespaces of {experiment} appear"),
+        || namespaces_of(experiment).len() >= 3,
+    );
     // Let the services start inside them.
     std::thread::sleep(Duration::from_millis(1500));
     child

@@ -228,28 +228,18 @@ fn one_seed_gives_one_run_and_another_seed_another() {
 #[test]
 fn what_shadow_cannot_run_is_reported_in_its_own_words() {
     let sandbox = sandbox();
-    let text = r#"[experiment]
-name = "shadow-unsupported"
-
-[[tests]]
-name = "traced"
-network = { type = "shadow" }
-timeout = "30s"
-
-[tests.services.server]
-implementation = "ping_pong"
-role = "server"
-
-[tests.services.client]
-implementation = "ping_pong"
-role = "client"
-target = "server"
-execution = [{ type = "strace" }]
-config = { pings = 3 }
-"#;
-    let run = sandbox.run_experiment(text, &[]);
+    let text = support::ping_pong_experiment(
+        "shadow-unsupported",
+        r#"{ type = "shadow" }"#,
+        "{ pings = 3 }",
+    )
+    .replace(
+        "target = \"server\"\n",
+        "target = \"server\"\nexecution = [{ type = \"strace\" }]\n",
+    );
+    let run = sandbox.run_experiment(&text, &[]);
     assert_eq!(run.code(), Some(1), "{}", run.printed());
-    let test = run.test("traced");
+    let test = run.test("ping_pong");
     assert_eq!(test["status"], "failed", "{test:#}");
     let reason = test["reason"].as_str().unwrap();
     let (_, said) = reason.split_once("; shadow says: ").expect(reason);

@@ -267,6 +267,16 @@ pub fn assert_fails_as_on_localhost(run: &Finished, network: &str) {
     assert_eq!(reason(&local), reason(&elsewhere));
 }
 
+/// Polls `done` every 50 ms until it holds; fails the test, naming `what`, when it
+/// still does not after `limit`.
+pub fn wait_until(limit: std::time::Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(started.elapsed() < limit, "{what} within {limit:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// Sends SIGINT to a running host, as Ctrl-C does, and waits for its exit code.
 pub fn interrupt(mut host: std::process::Child) -> Option<i32> {
     let pid = nix::unistd::Pid::from_raw(i32::try_from(host.id()).unwrap());
