@@ -98,11 +98,18 @@ pub async fn run_launcher(
             Some(exit_of(outputs))
         })
         .collect();
-    let still: Vec<String> = plan
-        .deciding()
+    // A launcher stopped at the test's deadline was still running too: a simulation
+    // can take longer in real time than the time it simulates.
+    let launcher_still =
+        timed_out.then(|| format!("the launcher (`{}`)", launcher.command.program));
+    let still: Vec<String> = launcher_still
         .into_iter()
-        .filter(|&i| exits[i].as_ref().is_none_or(|e| e.code.is_none()))
-        .map(|i| plan.services[i].name.clone())
+        .chain(
+            plan.deciding()
+                .into_iter()
+                .filter(|&i| exits[i].as_ref().is_none_or(|e| e.code.is_none()))
+                .map(|i| plan.services[i].name.clone()),
+        )
         .collect();
     let ending = if !timed_out && !any_started && exit.code != Some(0) {
         Ending::StartFailed {
