@@ -124,7 +124,7 @@ fn host(
     let prepare: Vec<CommandSpec> = service
         .prepare
         .iter()
-        .map(|step| with_own_environment(&in_own_directory(step, &service.output_dir)))
+        .map(|step| preparation_in_own_directory(step, &service.output_dir))
         .collect();
     let wrapper = wrapped(
         &prepare,
@@ -151,41 +151,44 @@ fn host(
     })
 }
 
-/// `command` (an `env` invocation, from [`in_own_directory`]) with its environment's
-/// variables given to `env` as `NAME=VALUE` words, on top of the service's: a
-/// preparation command runs in its service's process, whose environment is the
-/// service command's.
-fn with_own_environment(command: &CommandSpec) -> CommandSpec {
-    let mut args = command.args.clone();
-    // After `--chdir DIR`, before the program.
-    let assignments = command
-        .env
-        .iter()
-        .map(|(name, value)| format!("{name}={value}"));
-    args.splice(2..2, assignments);
+/// `command` made to start in its working directory, its output directory when it
+/// names none, as the host starts a service: Shadow starts every process in its
+/// host's directory. Its environment stays the process's.
+fn in_own_directory(command: &CommandSpec, output_dir: &Path) -> CommandSpec {
     CommandSpec {
-        program: command.program.clone(),
-        args,
-        env: Default::default(),
-        cwd: None,
+        env: command.env.clone(),
+        ..started_by_env(command, output_dir, Vec::new())
     }
 }
 
-/// `command` made to start in its working directory, its output directory when it
-/// names none, as the host starts a service: Shadow starts every process in its
-/// host's directory.
-fn in_own_directory(command: &CommandSpec, output_dir: &Path) -> CommandSpec {
+/// A preparation command made to start in its working directory, with its variables
+/// given to `env` as `NAME=VALUE` words on top of the service's: it runs in its
+/// service's process, whose environment is the service command's.
+fn preparation_in_own_directory(step: &CommandSpec, output_dir: &Path) -> CommandSpec {
+    let assignments = step
+        .env
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    started_by_env(step, output_dir, assignments)
+}
+
+/// `env --chdir DIR [ASSIGNMENTS...] PROGRAM ARGS...` for `command`, with no
+/// environment of its own.
+fn started_by_env(
+    command: &CommandSpec,
+    output_dir: &Path,
+    assignments: Vec<String>,
+) -> CommandSpec {
     let cwd = command.cwd.as_deref().unwrap_or(output_dir);
-    let mut args = vec![
-        "--chdir".to_owned(),
-        cwd.display().to_string(),
-        command.program.clone(),
-    ];
+    let mut args = vec!["--chdir".to_owned(), cwd.display().to_string()];
+    args.extend(assignments);
+    args.push(command.program.clone());
     args.extend(command.args.iter().cloned());
     CommandSpec {
         program: ENV.to_owned(),
         args,
-        env: command.env.clone(),
+        env: Default::default(),
         cwd: None,
     }
 }
