@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use fastrand::Rng;
 
 use crate::clock::Clock;
-use crate::net::{is_peer_gone, is_timeout, readable_within};
+use crate::net::{is_peer_gone, readable_within};
 use crate::proto::{Kind, Message, PongCheck, Timings, Variant, missing_pong};
 use crate::summary::Summary;
 
@@ -101,10 +101,9 @@ fn await_pong(
     if !arrived {
         return Err(missing_pong(number, timings));
     }
+    // The datagram is there: the read does not wait.
     let len = socket.recv(&mut buffer).map_err(|error| {
-        if is_timeout(&error) {
-            missing_pong(number, timings)
-        } else if is_peer_gone(&error) {
+        if is_peer_gone(&error) {
             format!("no pong {number}: the server is unreachable ({error})")
         } else {
             format!("no pong {number}: cannot receive ({error})")

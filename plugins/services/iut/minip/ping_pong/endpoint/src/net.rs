@@ -26,14 +26,6 @@ pub fn readable_within(socket: &UdpSocket, wait: Duration) -> io::Result<bool> {
     Ok(ready > 0)
 }
 
-/// Whether a socket error only says the read timeout passed.
-pub fn is_timeout(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
 /// Whether a socket error reports a peer that stopped listening (an ICMP
 /// "port unreachable" answering an earlier datagram).
 pub fn is_peer_gone(error: &io::Error) -> bool {
@@ -76,9 +68,8 @@ mod tests {
     }
 
     #[test]
-    fn tells_timeouts_from_other_errors() {
-        assert!(is_timeout(&io::ErrorKind::WouldBlock.into()));
-        assert!(!is_timeout(&io::ErrorKind::ConnectionRefused.into()));
+    fn tells_a_gone_peer_from_other_errors() {
         assert!(is_peer_gone(&io::ErrorKind::ConnectionRefused.into()));
+        assert!(!is_peer_gone(&io::ErrorKind::WouldBlock.into()));
     }
 }
