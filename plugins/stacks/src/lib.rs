@@ -76,7 +76,12 @@ pub struct Stack {
     #[serde(default)]
     pub inputs: Vec<String>,
     /// The programs a build leaves in its `bin/`.
+    #[serde(default)]
     pub programs: Vec<String>,
+    /// The other files a build leaves in its folder (headers, libraries), relative
+    /// to it: what a library's users compile against.
+    #[serde(default)]
+    pub files: Vec<String>,
     /// The Debian packages it is built with.
     #[serde(default)]
     pub packages: Vec<String>,
@@ -125,6 +130,11 @@ impl Pins {
                 .map_err(|problem| format!("sources.{id}: {problem}"))?;
         }
         for (name, stack) in &pins.stacks {
+            if stack.programs.is_empty() && stack.files.is_empty() {
+                return Err(format!(
+                    "stacks.{name}: give the `programs` or the `files` a build leaves"
+                ));
+            }
             let defaults = stack.versions.values().filter(|v| v.default).count();
             if defaults != 1 {
                 return Err(format!(
@@ -205,6 +215,15 @@ impl Stack {
             .find(|(_, version)| version.default)
             .map_or("", |(name, _)| name.as_str())
     }
+
+    /// What a build leaves, relative to its folder: each program in `bin/`, then
+    /// the other files.
+    pub fn outputs(&self) -> Vec<PathBuf> {
+        let programs = self.programs.iter().map(|p| Path::new("bin").join(p));
+        programs
+            .chain(self.files.iter().map(PathBuf::from))
+            .collect()
+    }
 }
 
 /// One version of one stack, as a build of it is found and named.
@@ -248,6 +267,12 @@ impl StackBuild {
     /// `program` of the build under the host's cache directory, refused when the host
     /// has none.
     pub fn program_in(&self, cache_dir: &Path, program: &str) -> Result<PathBuf, PluginError> {
+        Ok(self.dir_in(cache_dir)?.join("bin").join(program))
+    }
+
+    /// The build's folder under the host's cache directory, refused when the host has
+    /// none.
+    pub fn dir_in(&self, cache_dir: &Path) -> Result<PathBuf, PluginError> {
         if cache_dir.as_os_str().is_empty() {
             return Err(PluginError::new(format!(
                 "{} is looked for in the host's cache directory, and the host has none: \
@@ -255,7 +280,7 @@ impl StackBuild {
                 self.label()
             )));
         }
-        Ok(self.program(cache_dir, program))
+        Ok(cache_dir.join(self.relative_dir()))
     }
 
     /// What running `program` of this build needs: the program itself, with the

@@ -3,11 +3,17 @@
 
 use panther_stacks::Pins;
 
-/// The table: one row per version of each stack, with what it is and its programs.
+/// The table: one row per version of each stack, with what it is and its programs (a
+/// library's files when it has none).
 pub fn stacks_table(pins: &Pins) -> String {
-    let mut table = "| stack | version | what it is | programs |\n|---|---|---|---|\n".to_owned();
+    let mut table = "| stack | version | what it is | builds |\n|---|---|---|---|\n".to_owned();
     for (name, stack) in &pins.stacks {
-        let programs: Vec<String> = stack.programs.iter().map(|p| format!("`{p}`")).collect();
+        let made = if stack.programs.is_empty() {
+            &stack.files
+        } else {
+            &stack.programs
+        };
+        let programs: Vec<String> = made.iter().map(|p| format!("`{p}`")).collect();
         for (version, pinned) in &stack.versions {
             let default = if pinned.default { " (default)" } else { "" };
             table.push_str(&format!(

@@ -5,7 +5,8 @@
 //! - `STACK`, `STACK_VERSION`: what is built (`picoquic`, `rfc9000`);
 //! - `SRC`: where the version's sources are unpacked, each at its place in stacks.toml;
 //! - `WORK`: a scratch folder, removed once the build is complete;
-//! - `PREFIX`: the build's folder, whose `bin/` must end up holding its programs;
+//! - `PREFIX`: the build's folder, whose `bin/` must end up holding its programs
+//!   (and which holds the other files stacks.toml names, relative to it);
 //! - `JOBS`: how many compile jobs to run at once;
 //! - `RECIPE_DIR`: the folder of the recipe (for files kept beside it).
 

@@ -218,7 +218,7 @@ impl Builder<'_> {
         }
     }
 
-    /// Runs the steps not yet finished in `folder`, then checks the programs.
+    /// Runs the steps not yet finished in `folder`, then checks what it must leave.
     fn make(
         &self,
         wanted: &Wanted,
@@ -278,14 +278,15 @@ impl Builder<'_> {
                 human(started.elapsed())
             ));
         }
-        for program in &stack.programs {
-            let path = folder.join("bin").join(program);
+        for output in stack.outputs() {
+            let path = folder.join(&output);
             if !path.is_file() {
                 bail!(
                     "{label}: the recipe {} finished without making {} (stacks.toml names \
-                     `{program}` among its programs)",
+                     `{}` among what it builds)",
                     recipe.path.display(),
-                    path.display()
+                    path.display(),
+                    output.display()
                 );
             }
         }
@@ -313,9 +314,9 @@ impl Builder<'_> {
         let stack = &self.pins.stacks[&wanted.stack];
         let path = self.cache_dir.join(self.found(wanted)?.relative_dir());
         let built = stack
-            .programs
+            .outputs()
             .iter()
-            .all(|program| path.join("bin").join(program).is_file());
+            .all(|output| path.join(output).is_file());
         Ok((path, built))
     }
 }
