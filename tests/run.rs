@@ -283,6 +283,86 @@ min_delay_ms = 5
 }
 
 #[test]
+fn a_swept_matrix_runs_one_test_per_value_and_tables_values_by_implementation() {
+    let sandbox = Sandbox::with_workspace_plugins();
+    let text = r#"
+[experiment]
+name = "sweep"
+
+[[matrix]]
+name = "pings"
+servers = ["ping_pong"]
+clients = ["ping_pong"]
+timeout = "20s"
+
+[matrix.config.ping_pong]
+min_delay_ms = 5
+
+[matrix.sweep]
+implementation = "ping_pong"
+role = "client"
+key = "pings"
+values = [1, 3]
+"#;
+    let file = write(&sandbox, "sweep.toml", text);
+    let plan = sandbox.run(&["plan", "--json", file.to_str().unwrap()]);
+    assert!(plan.status.success(), "{}", stderr(&plan));
+    let plan: Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let tests = plan["tests"].as_array().unwrap();
+    let names: Vec<&str> = tests.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "pings: ping_pong -> ping_pong pings=1",
+            "pings: ping_pong -> ping_pong pings=3"
+        ]
+    );
+    assert_eq!(tests[1]["services"][1]["request"]["config"]["pings"], 3);
+    assert_eq!(
+        tests[1]["services"][1]["request"]["config"]["min_delay_ms"],
+        5
+    );
+
+    let output = run(&sandbox, &file, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let matrices = &results(&sandbox)["matrices"]["pings"];
+    assert_eq!(matrices["1"]["ping_pong"], "passed");
+    assert_eq!(matrices["3"]["ping_pong"], "passed");
+    let summary = std::fs::read_to_string(run_directory(&sandbox).join("summary.md")).unwrap();
+    assert!(
+        summary.contains("| ping_pong `pings` \\ implementation | ping_pong |"),
+        "{summary}"
+    );
+    assert!(summary.contains("| **3** | [✅ passed]"), "{summary}");
+
+    let refuse = |name: &str, text: &str, wanted: &str| {
+        let file = write(&sandbox, name, text);
+        let refused = sandbox.run(&["validate", file.to_str().unwrap()]);
+        assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+        let error = stderr(&refused);
+        assert!(error.contains(wanted), "{error}");
+    };
+    refuse(
+        "unlisted.toml",
+        &text.replace(
+            "implementation = \"ping_pong\"\nrole",
+            "implementation = \"quinn\"\nrole",
+        ),
+        "unlisted.toml:15:18: matrix[0].sweep.implementation: 'quinn' is neither a server nor a client",
+    );
+    refuse(
+        "twice.toml",
+        &text.replace("min_delay_ms = 5", "min_delay_ms = 5\npings = 2"),
+        "[matrix.config.ping_pong] sets `pings` too",
+    );
+    refuse(
+        "both.toml",
+        &text.replace("role = \"client\"\n", ""),
+        "both a server and a client of this matrix; give the sweep `role",
+    );
+}
+
+#[test]
 fn parallel_tests_get_their_own_ports_and_all_pass() {
     let sandbox = Sandbox::with_workspace_plugins();
     let mut text = String::from("[experiment]\nname = \"parallel\"\n");

@@ -61,6 +61,47 @@ pub struct MatrixCell {
     pub client: String,
     /// The test case, if the matrix has any.
     pub test_case: Option<String>,
+    /// The value of the matrix's swept config key, if it sweeps one.
+    pub sweep: Option<SweptValue>,
+}
+
+/// One value of a matrix's swept config key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SweptValue {
+    /// The implementation whose config it is.
+    pub implementation: String,
+    /// The key.
+    pub key: String,
+    /// The value, as its test's name shows it.
+    pub value: String,
+}
+
+impl MatrixCell {
+    /// The row of its matrix table: the swept value, else the client.
+    pub fn row(&self) -> &str {
+        match &self.sweep {
+            Some(swept) => &swept.value,
+            None => &self.client,
+        }
+    }
+
+    /// The column of its matrix table: the implementation the swept one runs
+    /// against, else the server.
+    pub fn column(&self) -> &str {
+        match &self.sweep {
+            Some(swept) if swept.implementation == self.client => &self.server,
+            Some(_) => &self.client,
+            None => &self.server,
+        }
+    }
+
+    /// What its table's rows and columns are, as the table's corner says it.
+    pub fn axes(&self) -> String {
+        match &self.sweep {
+            Some(swept) => format!("{} `{}` \\ implementation", swept.implementation, swept.key),
+            None => "client \\ server".to_owned(),
+        }
+    }
 }
 
 /// One test, as it will be planned.

@@ -149,6 +149,28 @@ pub struct MatrixSection {
     /// Settings per implementation, e.g. `[matrix.config.ping_pong] pings = 3`.
     #[serde(default)]
     pub config: BTreeMap<String, Map<String, Value>>,
+    /// One test per value of one implementation's config key as well, e.g. each Ivy
+    /// test of a tester: `[matrix.sweep] implementation = "ivy"`, `key = "test"`,
+    /// `values = [...]`.
+    #[serde(default)]
+    pub sweep: Option<SweepSection>,
+}
+
+/// A `[matrix.sweep]` table: the values one config key of one implementation of the
+/// matrix takes, one test each.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSection {
+    /// The implementation whose config varies (a server or a client of the matrix).
+    pub implementation: String,
+    /// Its role, when the matrix lists it as both server and client.
+    #[serde(default)]
+    pub role: Option<RoleName>,
+    /// The config key that varies.
+    pub key: String,
+    /// Its values, one test each.
+    #[schemars(length(min = 1))]
+    pub values: Vec<Value>,
 }
 
 /// The JSON Schema of an experiment file, with every definition inlined so that a

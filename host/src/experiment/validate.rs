@@ -8,7 +8,7 @@ use std::time::Duration;
 use panther_plugin_api::model::{ComponentKind, Manifest, Role};
 use serde_json::{Map, Value};
 
-use super::definition::{ComponentUse, MatrixCell, ServiceDefinition, TestDefinition};
+use super::definition::{ComponentUse, MatrixCell, ServiceDefinition, SweptValue, TestDefinition};
 use super::model::{
     ComponentChoice, ExperimentFile, MatrixSection, RoleName, TestSection, experiment_schema,
 };
@@ -395,6 +395,50 @@ impl Checker<'_> {
         })
     }
 
+    /// Refuses a sweep of an implementation the matrix does not list, and of a key its
+    /// `[matrix.config.X]` sets too.
+    fn check_sweep(&mut self, matrix: &MatrixSection, listed: &BTreeSet<&String>, pointer: &str) {
+        let Some(sweep) = &matrix.sweep else {
+            return;
+        };
+        if !listed.contains(&sweep.implementation) {
+            self.problems.push(Problem {
+                pointer: format!("{pointer}/sweep/implementation"),
+                at_key: false,
+                message: format!(
+                    "'{}' is neither a server nor a client of this matrix; a sweep varies the config of one of them",
+                    sweep.implementation
+                ),
+            });
+        }
+        let both = matrix.servers.contains(&sweep.implementation)
+            && matrix.clients.contains(&sweep.implementation);
+        if both && sweep.role.is_none() {
+            self.problems.push(Problem {
+                pointer: format!("{pointer}/sweep/implementation"),
+                at_key: false,
+                message: format!(
+                    "'{}' is both a server and a client of this matrix; give the sweep `role = \"server\"` or `role = \"client\"`",
+                    sweep.implementation
+                ),
+            });
+        }
+        let set_too = matrix
+            .config
+            .get(&sweep.implementation)
+            .is_some_and(|config| config.contains_key(&sweep.key));
+        if set_too {
+            self.problems.push(Problem {
+                pointer: format!("{pointer}/sweep/key"),
+                at_key: false,
+                message: format!(
+                    "[matrix.config.{}] sets `{}` too; the sweep gives it each of its values: remove it there",
+                    sweep.implementation, sweep.key
+                ),
+            });
+        }
+    }
+
     fn matrix(&mut self, matrix: &MatrixSection, pointer: &str) -> Vec<TestDefinition> {
         let network = self.network(matrix.network.as_ref(), pointer);
         let execution = self.executions(&matrix.execution, &format!("{pointer}/execution"));
@@ -413,32 +457,57 @@ impl Checker<'_> {
                 });
             }
         }
+        self.check_sweep(matrix, &listed, pointer);
         let empty = Map::new();
-        let mut side =
-            |names: &[String], role: Role, list: &str| -> Vec<Option<ServiceDefinition>> {
-                names
-                    .iter()
-                    .enumerate()
-                    .map(|(i, implementation)| {
-                        let config = matrix.config.get(implementation).unwrap_or(&empty);
-                        let config_pointer =
-                            format!("{pointer}/config/{}", pointer_segment(implementation));
-                        self.service(
+        // Each implementation once, the swept one once per value of its key.
+        let mut side = |names: &[String], role: Role, list: &str| -> Vec<Variant> {
+            let mut variants = Vec::new();
+            for (i, implementation) in names.iter().enumerate() {
+                let base = matrix.config.get(implementation).unwrap_or(&empty);
+                let config_pointer =
+                    format!("{pointer}/config/{}", pointer_segment(implementation));
+                let sweep = matrix.sweep.as_ref().filter(|sweep| {
+                    &sweep.implementation == implementation
+                        && sweep.role.is_none_or(|swept| role_of(swept) == role)
+                });
+                let values: Vec<Option<(usize, &Value)>> = match sweep {
+                    Some(sweep) => sweep.values.iter().enumerate().map(Some).collect(),
+                    None => vec![None],
+                };
+                for value in values {
+                    let mut config = base.clone();
+                    let mut at = config_pointer.clone();
+                    let mut swept = None;
+                    if let (Some(sweep), Some((index, value))) = (sweep, value) {
+                        config.insert(sweep.key.clone(), value.clone());
+                        at = format!("{pointer}/sweep/values/{index}");
+                        swept = Some(SweptValue {
+                            implementation: implementation.clone(),
+                            key: sweep.key.clone(),
+                            value: value
+                                .as_str()
+                                .map_or_else(|| value.to_string(), str::to_owned),
+                        });
+                    }
+                    let service = self
+                        .service(
                             role.as_str(),
                             implementation,
                             role,
                             matrix.protocol.as_deref(),
-                            config,
-                            &config_pointer,
+                            &config,
+                            &at,
                             &format!("{pointer}/{list}/{i}"),
                         )
                         .map(|mut service| {
                             service.execution = execution.clone();
                             service
-                        })
-                    })
-                    .collect()
-            };
+                        });
+                    variants.push(Variant { service, swept });
+                }
+            }
+            variants
+        };
         let servers = side(&matrix.servers, Role::Server, "servers");
         let clients = side(&matrix.clients, Role::Client, "clients");
         let Some(network) = network else {
@@ -450,18 +519,30 @@ impl Checker<'_> {
             matrix.testcases.iter().cloned().map(Some).collect()
         };
         let mut tests = Vec::new();
+        let built = |variants: &[Variant]| -> Vec<(ServiceDefinition, Option<SweptValue>)> {
+            variants
+                .iter()
+                .filter_map(|v| v.service.clone().map(|s| (s, v.swept.clone())))
+                .collect()
+        };
+        let (servers, clients) = (built(&servers), built(&clients));
         for case in &cases {
-            for server in servers.iter().flatten() {
-                for client in clients.iter().flatten() {
+            for (server, server_swept) in &servers {
+                for (client, client_swept) in &clients {
                     let mut client = client.clone();
                     client.target = Some(server.name.clone());
                     let label = case
                         .as_deref()
                         .map(|c| format!(" [{c}]"))
                         .unwrap_or_default();
+                    let sweep = client_swept.clone().or_else(|| server_swept.clone());
+                    let swept_label = sweep
+                        .as_ref()
+                        .map(|s| format!(" {}={}", s.key, s.value))
+                        .unwrap_or_default();
                     tests.push(TestDefinition {
                         name: format!(
-                            "{}: {} -> {}{label}",
+                            "{}: {} -> {}{label}{swept_label}",
                             matrix.name, client.implementation, server.implementation
                         ),
                         description: matrix.description.clone(),
@@ -474,6 +555,7 @@ impl Checker<'_> {
                             server: server.implementation.clone(),
                             client: client.implementation.clone(),
                             test_case: case.clone(),
+                            sweep,
                         }),
                         services: vec![client, server.clone()],
                     });
@@ -482,4 +564,13 @@ impl Checker<'_> {
         }
         tests
     }
+}
+
+/// One service of a matrix's side: an implementation, with one value of the swept key
+/// when it is the swept one.
+struct Variant {
+    /// The service, when its config is valid.
+    service: Option<ServiceDefinition>,
+    /// The swept value it has.
+    swept: Option<SweptValue>,
 }

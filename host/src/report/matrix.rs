@@ -1,4 +1,5 @@
-//! The client x server table of each matrix and test case, as results.json and
+//! The client x server table of each matrix and test case (for a matrix that sweeps a
+//! config key: its values x the implementations they ran against), as results.json and
 //! summary.md show it: a cell holds the worst status over the test's iterations.
 
 use std::collections::BTreeMap;
@@ -6,7 +7,8 @@ use std::collections::BTreeMap;
 use super::results::{TestResult, TestStatus};
 use crate::experiment::MatrixCell;
 
-/// Status by client, then by server.
+/// Status by row (client, or swept value), then by column (server, or the
+/// implementation the swept one ran against).
 pub type Grid = BTreeMap<String, BTreeMap<String, TestStatus>>;
 
 /// How bad a status is, to keep the worst of several iterations.
@@ -39,9 +41,9 @@ pub fn matrix_tables(tests: &[TestResult]) -> BTreeMap<String, Grid> {
         let slot = tables
             .entry(table_title(cell))
             .or_default()
-            .entry(cell.client.clone())
+            .entry(cell.row().to_owned())
             .or_default()
-            .entry(cell.server.clone())
+            .entry(cell.column().to_owned())
             .or_insert(test.status);
         if severity(test.status) > severity(*slot) {
             *slot = test.status;

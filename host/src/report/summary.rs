@@ -124,13 +124,25 @@ fn findings(results: &RunResults) -> String {
 }
 
 /// One client x server table per matrix and test case: rows are clients, columns
-/// servers; a cell shows the worst status over iterations and links to its outputs.
+/// servers (for a swept matrix: rows are the values, columns the implementations they
+/// ran against); a cell shows the worst status over iterations and links to its
+/// outputs.
 fn matrix_tables(results: &RunResults) -> String {
     let mut text = String::new();
     for (title, grid) in &results.matrices {
         let servers: BTreeSet<&String> = grid.values().flat_map(|row| row.keys()).collect();
+        let cells = || {
+            results
+                .tests
+                .iter()
+                .filter_map(|t| t.cell.as_ref().map(|c| (t, c)))
+                .filter(|(_, c)| table_title(c) == *title)
+        };
+        let axes = cells()
+            .next()
+            .map_or_else(|| "client \\ server".to_owned(), |(_, c)| c.axes());
         let _ = writeln!(text, "\n## {}\n", escape(title));
-        let _ = write!(text, "| client \\ server |");
+        let _ = write!(text, "| {} |", escape(&axes));
         for server in &servers {
             let _ = write!(text, " {server} |");
         }
@@ -146,18 +158,11 @@ fn matrix_tables(results: &RunResults) -> String {
                     text.push_str(" |");
                     continue;
                 };
-                let outputs = results
-                    .tests
-                    .iter()
-                    .find(|t| {
-                        t.status == *status
-                            && t.cell.as_ref().is_some_and(|c| {
-                                &c.client == client
-                                    && &c.server == *server
-                                    && table_title(c) == *title
-                            })
+                let outputs = cells()
+                    .find(|(t, c)| {
+                        t.status == *status && c.row() == client && c.column() == server.as_str()
                     })
-                    .map(|t| t.directory.display().to_string())
+                    .map(|(t, _)| t.directory.display().to_string())
                     .unwrap_or_default();
                 let _ = write!(
                     text,
