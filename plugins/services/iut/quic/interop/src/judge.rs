@@ -99,7 +99,9 @@ pub fn judge(outcome: &ServiceOutcome) -> Verdict {
 }
 
 /// Compares every file of the test case in the client's downloads with the one its
-/// server served.
+/// server served. A server that serves no files of the test case (a tester playing
+/// the server, which decides the test itself) leaves nothing to compare with: the
+/// client that exited 0 passes.
 fn compare_downloads(outcome: &ServiceOutcome) -> Verdict {
     let request = &outcome.request;
     let name = request
@@ -116,6 +118,15 @@ fn compare_downloads(outcome: &ServiceOutcome) -> Verdict {
         );
     };
     let served = served_directory(&server.output_dir);
+    if !served.is_dir() {
+        return Verdict::new(
+            VerdictStatus::Pass,
+            format!(
+                "exited 0; its server {} serves no files of the test case to compare the downloads with",
+                server.implementation
+            ),
+        );
+    }
     let downloaded = downloads_directory(&request.output_dir);
     let files = case.files();
     let mut bytes = 0;
@@ -342,6 +353,18 @@ mod tests {
             "{}",
             verdict.reason
         );
+    }
+
+    #[test]
+    fn against_a_server_that_serves_no_files_an_exit_0_passes() {
+        let dir = tempfile::tempdir().unwrap();
+        let verdict = judge(&outcome(dir.path(), 0));
+        assert_eq!(verdict.status, VerdictStatus::Pass, "{}", verdict.reason);
+        assert_eq!(
+            verdict.reason,
+            "exited 0; its server x serves no files of the test case to compare the downloads with"
+        );
+        assert_eq!(judge(&outcome(dir.path(), 1)).status, VerdictStatus::Fail);
     }
 
     #[test]

@@ -12,12 +12,18 @@ use panther_plugin_api::{PluginError, ServiceManager, export_plugin, parse_confi
 use panther_quic_interop::{Endpoint, judge, plan};
 use serde::Deserialize;
 
+/// The shortest and longest initial connection ids a client may pick (RFC 9000).
+const INITIAL_DCID_LENGTHS: std::ops::RangeInclusive<u64> = 8..=20;
+
 /// The plugin's `config` table.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct Config {
     /// The endpoint program.
     binary: Option<PathBuf>,
+    /// The client's initial destination connection id length; quinn's own (20) when
+    /// absent.
+    initial_dcid_length: Option<u64>,
 }
 
 /// The quinn service manager.
@@ -29,8 +35,24 @@ impl Quinn {
         let binary = config
             .binary
             .unwrap_or_else(|| request.plugin_dir.join("quinn-endpoint"));
+        let mut command = CommandSpec::new(binary.display().to_string(), Vec::<String>::new());
+        if let Some(length) = config.initial_dcid_length {
+            if !INITIAL_DCID_LENGTHS.contains(&length) {
+                return Err(PluginError::new(format!(
+                    "config key `initial_dcid_length`: {length} is outside 8..=20 (RFC 9000's lengths)"
+                )));
+            }
+            if request.role == Role::Server {
+                return Err(PluginError::new(
+                    "config key `initial_dcid_length`: a client's setting, and this quinn is a server; remove it",
+                ));
+            }
+            command
+                .env
+                .insert("QUINN_INITIAL_DCID_LENGTH".to_owned(), length.to_string());
+        }
         Ok(Endpoint {
-            command: CommandSpec::new(binary.display().to_string(), Vec::<String>::new()),
+            command,
             requires: vec![Requirement {
                 path: binary,
                 what: "the quinn endpoint program (config key `binary`)".to_owned(),
@@ -55,6 +77,12 @@ impl ServiceManager for Quinn {
                     "binary": {
                         "type": "string",
                         "description": "the endpoint program (default: quinn-endpoint beside the plugin)"
+                    },
+                    "initial_dcid_length": {
+                        "type": "integer",
+                        "minimum": 8,
+                        "maximum": 20,
+                        "description": "client: the length in bytes of the connection id it picks for its first Initial packets (default: quinn's 20); PANTHER's Ivy QUIC models hold at most 16"
                     }
                 },
                 "additionalProperties": false

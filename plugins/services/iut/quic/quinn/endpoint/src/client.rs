@@ -18,7 +18,7 @@ use panther_interop_endpoint::server_name::{local_for, locate};
 use panther_interop_endpoint::settings::ClientSettings;
 use panther_interop_endpoint::test_case::TestCase;
 
-use crate::{http3, http09, qlog, tls, transport};
+use crate::{http3, http09, initial_cid, qlog, tls, transport};
 
 /// Downloads every request of `settings` as `test_case` says, into `settings.downloads`.
 pub async fn run(
@@ -44,6 +44,7 @@ pub async fn run(
         qlog_dir,
         downloads: &settings.downloads,
         test_case,
+        initial_cid_length: initial_cid::from_env()?,
     };
     let result = match test_case {
         TestCase::Resumption | TestCase::ZeroRtt => {
@@ -85,6 +86,7 @@ struct Client<'a> {
     qlog_dir: Option<&'a Path>,
     downloads: &'a Path,
     test_case: TestCase,
+    initial_cid_length: Option<usize>,
 }
 
 impl Client<'_> {
@@ -94,6 +96,9 @@ impl Client<'_> {
         let mut config = ClientConfig::new(self.crypto.clone());
         let qlog = qlog::stream(self.qlog_dir, &format!("client-{index}"));
         config.transport_config(Arc::new(transport::config(qlog)));
+        if let Some(length) = self.initial_cid_length {
+            initial_cid::apply(&mut config, length);
+        }
         config
     }
 

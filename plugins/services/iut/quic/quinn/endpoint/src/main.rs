@@ -4,6 +4,7 @@
 mod client;
 mod http09;
 mod http3;
+mod initial_cid;
 mod qlog;
 mod server;
 mod tls;
