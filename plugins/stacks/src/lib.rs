@@ -411,8 +411,38 @@ mod tests {
                 stack.versions.contains_key(stack.default_version()),
                 "{name}"
             );
-            assert!(!stack.programs.is_empty(), "{name}");
+            assert!(!stack.outputs().is_empty(), "{name}");
         }
+        let picotls = pins.stack("picotls").unwrap();
+        assert!(picotls.programs.is_empty());
+        assert!(
+            picotls
+                .outputs()
+                .contains(&PathBuf::from("lib/libpicotls-core.a"))
+        );
+    }
+
+    #[test]
+    fn a_stack_that_leaves_nothing_is_refused() {
+        let nothing = r#"
+            [sources]
+            [stacks.s]
+            recipe = "r.sh"
+            [stacks.s.versions.v]
+            default = true
+            description = "d"
+            sources = {}
+        "#;
+        assert_eq!(
+            Pins::parse(nothing).unwrap_err(),
+            "stacks.s: give the `programs` or the `files` a build leaves"
+        );
+        let library = nothing.replace(
+            "recipe = \"r.sh\"",
+            "recipe = \"r.sh\"\nfiles = [\"lib/l.a\"]",
+        );
+        let pins = Pins::parse(&library).unwrap();
+        assert_eq!(pins.stacks["s"].outputs(), [PathBuf::from("lib/l.a")]);
     }
 
     #[test]
