@@ -401,41 +401,45 @@ impl Checker<'_> {
         let Some(sweep) = &matrix.sweep else {
             return;
         };
-        if !listed.contains(&sweep.implementation) {
-            self.problems.push(Problem {
-                pointer: format!("{pointer}/sweep/implementation"),
-                at_key: false,
-                message: format!(
-                    "'{}' is neither a server nor a client of this matrix; a sweep varies the config of one of them",
-                    sweep.implementation
-                ),
-            });
-        }
-        let both = matrix.servers.contains(&sweep.implementation)
-            && matrix.clients.contains(&sweep.implementation);
-        if both && sweep.role.is_none() {
-            self.problems.push(Problem {
-                pointer: format!("{pointer}/sweep/implementation"),
-                at_key: false,
-                message: format!(
-                    "'{}' is both a server and a client of this matrix; give the sweep `role = \"server\"` or `role = \"client\"`",
-                    sweep.implementation
-                ),
-            });
-        }
+        let implementation = &sweep.implementation;
+        let both =
+            matrix.servers.contains(implementation) && matrix.clients.contains(implementation);
         let set_too = matrix
             .config
-            .get(&sweep.implementation)
+            .get(implementation)
             .is_some_and(|config| config.contains_key(&sweep.key));
-        if set_too {
-            self.problems.push(Problem {
-                pointer: format!("{pointer}/sweep/key"),
-                at_key: false,
-                message: format!(
-                    "[matrix.config.{}] sets `{}` too; the sweep gives it each of its values: remove it there",
-                    sweep.implementation, sweep.key
+        let problems = [
+            (
+                !listed.contains(implementation),
+                "implementation",
+                format!(
+                    "'{implementation}' is neither a server nor a client of this matrix; a sweep varies the config of one of them"
                 ),
-            });
+            ),
+            (
+                both && sweep.role.is_none(),
+                "implementation",
+                format!(
+                    "'{implementation}' is both a server and a client of this matrix; give the sweep `role = \"server\"` or `role = \"client\"`"
+                ),
+            ),
+            (
+                set_too,
+                "key",
+                format!(
+                    "[matrix.config.{implementation}] sets `{}` too; the sweep gives it each of its values: remove it there",
+                    sweep.key
+                ),
+            ),
+        ];
+        for (found, key, message) in problems {
+            if found {
+                self.problems.push(Problem {
+                    pointer: format!("{pointer}/sweep/{key}"),
+                    at_key: false,
+                    message,
+                });
+            }
         }
     }
 
