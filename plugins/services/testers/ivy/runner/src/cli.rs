@@ -49,24 +49,40 @@ pub struct Cli {
     /// Where ivy.log (the tester's event log), compile.log and verdict.json go.
     #[arg(long, value_name = "DIR")]
     pub artifacts: PathBuf,
+    /// Only compile the test (or find it in the cache), then exit: 0 when it compiled,
+    /// 2 with verdict.json saying why when it did not.
+    #[arg(long)]
+    pub compile_only: bool,
     /// The tester's random seed.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(..=i32::MAX as i64))]
     pub seed: u32,
     /// How many iterations the test loop runs (Ivy's test_iters).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=i32::MAX as i64))]
     pub iterations: u32,
-    /// The implementation under test, given to the test as the parameters `iut_addr`
-    /// (its IPv4 address as a number) and `iut_port` (QUIC: `server_addr` and
-    /// `server_port`).
-    #[arg(long, value_name = "HOST:PORT", required_if_eq("protocol", "quic"))]
+    /// The server under test, when the tester plays the client; given to the test as
+    /// the parameters `iut_addr` (its IPv4 address as a number) and `iut_port` (QUIC:
+    /// `server_addr` and `server_port`). Without it the tester plays the server.
+    #[arg(long, value_name = "HOST:PORT")]
     pub iut: Option<String>,
-    /// QUIC: the tester's own address, given to the test as `client_addr`.
-    #[arg(long, value_name = "HOST", required_if_eq("protocol", "quic"))]
+    /// QUIC: the tester's own address, given to the test as `client_addr` (playing the
+    /// server: `server_addr`).
+    #[arg(long, value_name = "HOST")]
     pub tester_host: Option<String>,
     /// The tester's own port, given to the test as the parameter `tester_port` (QUIC:
-    /// `client_port`, and the next one as `client_port_alt`).
-    #[arg(long, value_name = "PORT", required_if_eq("protocol", "quic"))]
+    /// `client_port`, and the next one as `client_port_alt`; playing the server:
+    /// `server_port`).
+    #[arg(long, value_name = "PORT")]
     pub tester_port: Option<u16>,
+    /// QUIC, playing the server: the certificate (PEM) it presents.
+    #[arg(long, value_name = "FILE")]
+    pub certificate: Option<PathBuf>,
+    /// QUIC, playing the server: the certificate's private key (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// QUIC: end the test loop when, for this long, the tester generated nothing and
+    /// received nothing (the exchange is over); 0 never does.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub idle_ms: u32,
     /// How long the tester may run: past it, it is stopped and the verdict is unknown.
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..))]
     pub time_limit: Option<u32>,
@@ -190,7 +206,7 @@ mod tests {
     }
 
     #[test]
-    fn quic_needs_its_sources_and_both_ends() {
+    fn quic_needs_its_sources_and_its_own_address() {
         let full = [
             "panther-ivy",
             "--protocol",
@@ -217,18 +233,16 @@ mod tests {
         let cli = Cli::try_parse_from(full).unwrap();
         assert_eq!((cli.alpn.as_str(), cli.initial_version), ("hq-interop", 1));
         assert_eq!(cli.request_path, "/index.html");
-        for option in [
-            "--include-dir",
-            "--picotls-dir",
-            "--iut",
-            "--tester-host",
-            "--tester-port",
-        ] {
+        for option in ["--include-dir", "--picotls-dir"] {
             let at = full.iter().position(|arg| *arg == option).unwrap();
             let mut args = full.to_vec();
             args.drain(at..at + 2);
             assert!(Cli::try_parse_from(args).is_err(), "without {option}");
         }
+        let at = full.iter().position(|arg| *arg == "--iut").unwrap();
+        let mut playing_the_server = full.to_vec();
+        playing_the_server.drain(at..at + 2);
+        assert_eq!(Cli::try_parse_from(playing_the_server).unwrap().iut, None);
     }
 
     #[test]

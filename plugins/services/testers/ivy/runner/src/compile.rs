@@ -3,6 +3,7 @@
 //! holds the test compiled from the same inputs.
 
 use std::fs::{self, File};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -10,40 +11,60 @@ use std::time::Instant;
 use crate::cache::{COMPILE_LOG, Entry, Inputs, Workspace};
 use crate::signals::{Forwarder, Stopped};
 
-/// One compile command, run in the workspace's model folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// The program.
-    pub program: PathBuf,
-    /// Its arguments.
-    pub args: Vec<String>,
+/// One compile step, in the workspace's model folder: a command, or an edit of a
+/// file the commands before it made.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// A program with its arguments.
+    Command {
+        /// The program.
+        program: PathBuf,
+        /// Its arguments.
+        args: Vec<String>,
+    },
+    /// `edit` applied to `file`; `what` says what it changes (and is part of the
+    /// cache key: name a new revision of the edit anew).
+    Edit {
+        /// The file, relative to the model folder.
+        file: String,
+        /// What the edit does.
+        what: &'static str,
+        /// The edit: the new text, or why the file cannot be edited.
+        edit: fn(&str) -> Result<String, String>,
+    },
 }
 
 impl Step {
     /// `program` with `args`.
     pub fn new(program: impl Into<PathBuf>, args: Vec<String>) -> Self {
-        Self {
+        Self::Command {
             program: program.into(),
             args,
         }
     }
 
-    /// The command as the cache key holds it: the program without its directory.
+    /// The step as the cache key holds it: a command's program without its
+    /// directory, an edit by its file and what it does.
     pub fn describe(&self) -> String {
-        let name = self.program.file_name().map_or_else(
-            || self.program.display().to_string(),
-            |name| name.to_string_lossy().into_owned(),
-        );
-        std::iter::once(name)
-            .chain(self.args.iter().cloned())
-            .collect::<Vec<_>>()
-            .join(" ")
+        match self {
+            Self::Command { program, args } => {
+                let name = program.file_name().map_or_else(
+                    || program.display().to_string(),
+                    |name| name.to_string_lossy().into_owned(),
+                );
+                std::iter::once(name)
+                    .chain(args.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+            Self::Edit { file, what, .. } => format!("edit {file}: {what}"),
+        }
     }
 }
 
 /// How to compile a test: the files it is compiled from and the commands, which
 /// leave the tester, named as the test, in the model folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Recipe {
     /// Every input, the commands included.
     pub inputs: Inputs,
@@ -119,13 +140,33 @@ pub fn compiled(
     let log = File::create(&log_path).map_err(|e| setup("cannot write the compile log", e))?;
     let output = || String::from_utf8_lossy(&fs::read(&log_path).unwrap_or_default()).into_owned();
     for step in &recipe.steps {
+        let (program, args) = match step {
+            Step::Command { program, args } => (program, args),
+            Step::Edit { file, edit, .. } => {
+                let path = workspace.model_dir().join(file);
+                let edited = fs::read_to_string(&path)
+                    .map_err(|error| format!("cannot read {}: {error}", path.display()))
+                    .and_then(|text| edit(&text))
+                    .and_then(|text| {
+                        fs::write(&path, text)
+                            .map_err(|error| format!("cannot write {}: {error}", path.display()))
+                    });
+                if let Err(problem) = edited {
+                    let mut log = &log;
+                    let _ = writeln!(log, "error: {}", step.describe());
+                    let _ = writeln!(log, "error: {problem}");
+                    return Err(NotCompiled::Failed(output()));
+                }
+                continue;
+            }
+        };
         let (out, errors) = log
             .try_clone()
             .and_then(|out| Ok((out, log.try_clone()?)))
             .map_err(|e| setup("cannot write the compile log", e))?;
-        let mut command = Command::new(&step.program);
+        let mut command = Command::new(program);
         command
-            .args(&step.args)
+            .args(args)
             .current_dir(workspace.model_dir())
             .stdin(Stdio::null())
             .stdout(out)
@@ -136,7 +177,7 @@ pub fn compiled(
             Err(Stopped::Failed(error)) => {
                 return Err(NotCompiled::Setup(format!(
                     "cannot run the compiler {}: {error}",
-                    step.program.display()
+                    program.display()
                 )));
             }
         };

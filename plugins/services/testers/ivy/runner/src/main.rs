@@ -93,6 +93,10 @@ fn run(cli: &Cli, forwarder: &Forwarder, fresh: &dyn Fn(Kind, String) -> Verdict
         verdict.compile_seconds = compiled.seconds;
         verdict
     };
+    if cli.compile_only {
+        let message = format!("compiled in {}", compiled.entry.dir.display());
+        return (started(fresh(Kind::Compiled, message)), 0);
+    }
     let launch = match launch(cli, &compiled, &event_log) {
         Ok(launch) => launch,
         Err(message) => return (started(fresh(Kind::Unknown, message)), NOT_RUN),

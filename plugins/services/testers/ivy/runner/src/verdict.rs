@@ -26,6 +26,8 @@ pub enum Kind {
     AssertionFailed,
     /// The test did not compile.
     CompileFailed,
+    /// The test compiled and was not run (`--compile-only`).
+    Compiled,
     /// The tester died of a signal nobody sent it.
     TesterCrashed,
     /// None of the above (stopped, could not start, ended without a word).
@@ -40,6 +42,7 @@ impl Kind {
             Self::AssumptionFailed => "assumption_failed",
             Self::AssertionFailed => "assertion_failed",
             Self::CompileFailed => "compile_failed",
+            Self::Compiled => "compiled",
             Self::TesterCrashed => "tester_crashed",
             Self::Unknown => "unknown",
         }

@@ -1,9 +1,12 @@
-//! QUIC: a server test of PANTHER's QUIC models, in which the tester plays the client.
-//! `ivyc target=test build=false` translates it to C++, then g++ builds it against
-//! picotls (its headers before any other, the bridge to an older picotls
-//! force-included); the tester is given both ends' addresses, the environment
-//! PANTHER's models read, and the request it sends, in a folder of the run.
+//! QUIC: a test of PANTHER's QUIC models, in which the tester plays the client of a
+//! server under test (`quic_server_test_*`) or the server of a client under test
+//! (`quic_client_test_*`). `ivyc target=test build=false` translates it to C++, the
+//! test loop is edited to end once the exchange is over (see `harness`), then g++
+//! builds it against picotls (its headers before any other); the tester is given
+//! both ends' addresses, the environment PANTHER's models read, and the request it
+//! sends or the response it serves, in a folder of the run.
 
+mod harness;
 mod models;
 
 use std::fs;
@@ -14,15 +17,20 @@ use crate::cli::Cli;
 use crate::compile::{Recipe, Step};
 use crate::tester::{self, Launch};
 
-use self::models::{BASE_SUBDIR, COMPAT_HEADER, PICOTLS_SUBDIR};
+use self::models::{BASE_SUBDIR, PICOTLS_SUBDIR};
 
 /// The TLS secrets the tester logs (SSLKEYLOGFILE), in the artifacts directory.
 pub const KEY_LOG: &str = "keys.log";
 /// The folder of the run, in the artifacts directory, that the tester is given as
-/// `PANTHER_IVY_BASE_DIR`: it reads the request it sends from there.
+/// `PANTHER_IVY_BASE_DIR`: it reads the request it sends (or the response it serves)
+/// from there.
 pub const RUN_BASE: &str = "quic_base";
 /// The request's file in that folder, as PANTHER's models name it.
 const REQUEST_FILE: &str = "quic_utils/http_request_file.txt";
+/// The response's file in that folder, as PANTHER's models name it.
+const RESPONSE_FILE: &str = "quic_utils/http_response_file.txt";
+/// What the tester playing the server answers every request with.
+const RESPONSE: &str = "panther-ivy: a response from PANTHER's QUIC models\n";
 /// What the tests link, after the tester's own C++: Z3, then what tls_picotls.ivy's
 /// `libspec` names.
 const LIBRARIES: [&str; 7] = [
@@ -39,7 +47,7 @@ const LIBRARIES: [&str; 7] = [
 pub fn recipe(cli: &Cli, toolchain: &str) -> Result<Recipe, String> {
     let include_dir = required(cli.include_dir.as_ref(), "--include-dir")?;
     let picotls_dir = required(cli.picotls_dir.as_ref(), "--picotls-dir")?;
-    let layout = models::layout(&cli.spec_dir, include_dir, picotls_dir, &cli.test)?;
+    let files = models::layout(&cli.spec_dir, include_dir, picotls_dir, &cli.test)?;
     let translate = Step::new(
         &cli.ivyc,
         vec![
@@ -48,27 +56,27 @@ pub fn recipe(cli: &Cli, toolchain: &str) -> Result<Recipe, String> {
             format!("{}.ivy", cli.test),
         ],
     );
-    let build = Step::new("g++", cxx_args(&cli.test, layout.older_picotls));
+    let end_when_idle = Step::Edit {
+        file: format!("{}.cpp", cli.test),
+        what: harness::WHAT,
+        edit: harness::end_when_idle,
+    };
+    let build = Step::new("g++", cxx_args(&cli.test));
     Ok(Recipe::new(
         &cli.test,
         toolchain,
-        layout.files,
-        vec![translate, build],
+        files,
+        vec![translate, end_when_idle, build],
     ))
 }
 
 /// g++'s arguments, run in the model folder: every path is relative to it, so the
 /// command is the same wherever the cache is.
-fn cxx_args(test: &str, older_picotls: bool) -> Vec<String> {
+fn cxx_args(test: &str) -> Vec<String> {
     let top = "../".repeat(Path::new(MODEL_SUBDIR).components().count());
     let mut args = vec![
         "-Wno-parentheses-equality".to_owned(),
         "-std=c++11".to_owned(),
-    ];
-    if older_picotls {
-        args.extend(["-include".to_owned(), format!("{top}{COMPAT_HEADER}")]);
-    }
-    args.extend([
         "-I".to_owned(),
         format!("{top}{PICOTLS_SUBDIR}/include"),
         format!("-DPANTHER_IVY_BASE_DIR={top}{BASE_SUBDIR}"),
@@ -77,51 +85,73 @@ fn cxx_args(test: &str, older_picotls: bool) -> Vec<String> {
         format!("{test}.cpp"),
         "-L".to_owned(),
         format!("{top}{PICOTLS_SUBDIR}/lib"),
-    ]);
+    ];
     args.extend(LIBRARIES.iter().map(|library| format!("-l{library}")));
     args.push("-pthread".to_owned());
     args
 }
 
-/// The tester's arguments and environment: it plays the client of the server under
-/// test from the tester's own address and port, logging events to `event_log` and TLS
-/// secrets to the artifacts; the request it sends is written in the artifacts.
+/// The tester's arguments and environment. Given a server under test (`--iut`) it
+/// plays its client from the tester's own address and port and sends the request;
+/// without one it plays the server at that address, with the certificate and key
+/// given, and serves the response. It logs events to `event_log` and TLS secrets to
+/// the artifacts, where the request or response is written.
 pub fn launch(
     cli: &Cli,
     entry: &Entry,
     artifacts: &Path,
     event_log: &Path,
 ) -> Result<Launch, String> {
-    let server = tester::ipv4(required(cli.iut.as_ref(), "--iut")?, "the server's address")?;
     let host = required(cli.tester_host.as_ref(), "--tester-host")?;
-    let client = tester::ipv4(&format!("{host}:0"), "the tester's address")?;
+    let own = tester::ipv4(&format!("{host}:0"), "the tester's address")?;
     let port = *required(cli.tester_port.as_ref(), "--tester-port")?;
-    let port_alt = port.checked_add(1).unwrap_or(port - 1);
     let mut args = tester::common_arguments(cli.seed, cli.iterations, event_log);
-    args.extend([
-        format!("iversion={}", cli.initial_version),
-        format!("server_addr={}", u32::from(*server.ip())),
-        format!("server_port={}", server.port()),
-        format!("client_addr={}", u32::from(*client.ip())),
-        format!("client_port={port}"),
-        format!("client_port_alt={port_alt}"),
-    ]);
-    args.extend(tester::parameters(&cli.params));
+    args.push(format!("iversion={}", cli.initial_version));
     let base = artifacts.join(RUN_BASE);
-    write_request(&base, &cli.request_path)?;
-    let path = |path: PathBuf| path.display().to_string();
-    let env = [
-        ("PANTHER_IVY_BASE_DIR", path(base.clone())),
+    let path = |path: &Path| path.display().to_string();
+    let mut env = vec![
+        ("PANTHER_IVY_BASE_DIR", path(&base)),
         // The models read PANTHER_IVY_BASE_DIR only when PROOTPATH is set.
-        ("PROOTPATH", path(base)),
+        ("PROOTPATH", path(&base)),
         // Where the tester finds a broken rule's source to quote it.
-        ("PYTHON_IVY_DIR", path(entry.dir.clone())),
+        ("PYTHON_IVY_DIR", path(&entry.dir)),
         ("PROTOCOL_TESTED", "quic".to_owned()),
-        ("TEST_TYPE", "client".to_owned()),
         ("TEST_ALPN", cli.alpn.clone()),
         ("INITIAL_VERSION", cli.initial_version.to_string()),
-        ("SSLKEYLOGFILE", path(artifacts.join(KEY_LOG))),
+        ("SSLKEYLOGFILE", path(&artifacts.join(KEY_LOG))),
+        (harness::IDLE_VARIABLE, cli.idle_ms.to_string()),
     ];
+    match &cli.iut {
+        Some(iut) => {
+            let server = tester::ipv4(iut, "the server's address")?;
+            let port_alt = port.checked_add(1).unwrap_or(port - 1);
+            args.extend([
+                format!("server_addr={}", u32::from(*server.ip())),
+                format!("server_port={}", server.port()),
+                format!("client_addr={}", u32::from(*own.ip())),
+                format!("client_port={port}"),
+                format!("client_port_alt={port_alt}"),
+            ]);
+            write_file(&base, REQUEST_FILE, &format!("GET {}\n", cli.request_path))?;
+            // The role of the implementation under test.
+            env.push(("TEST_TYPE", "server".to_owned()));
+        }
+        None => {
+            let certificate = required(cli.certificate.as_ref(), "--certificate")?;
+            let key = required(cli.key.as_ref(), "--key")?;
+            args.extend([
+                format!("server_addr={}", u32::from(*own.ip())),
+                format!("server_port={port}"),
+            ]);
+            write_file(&base, RESPONSE_FILE, RESPONSE)?;
+            env.extend([
+                ("TEST_TYPE", "client".to_owned()),
+                ("PANTHER_IVY_CERT_PATH", path(certificate)),
+                ("PANTHER_IVY_KEY_PATH", path(key)),
+            ]);
+        }
+    }
+    args.extend(tester::parameters(&cli.params));
     Ok(Launch {
         args,
         env: env
@@ -131,17 +161,16 @@ pub fn launch(
     })
 }
 
-/// Writes the HTTP/0.9 request for `request_path` where the tester reads it under
-/// `base`.
-fn write_request(base: &Path, request_path: &str) -> Result<(), String> {
-    let file = base.join(REQUEST_FILE);
+/// Writes `contents` where the tester reads `file` under `base`.
+fn write_file(base: &Path, file: &str, contents: &str) -> Result<(), String> {
+    let file: PathBuf = base.join(file);
     file.parent()
         .map_or(Ok(()), fs::create_dir_all)
-        .and_then(|()| fs::write(&file, format!("GET {request_path}\n")))
-        .map_err(|error| format!("cannot write the request {}: {error}", file.display()))
+        .and_then(|()| fs::write(&file, contents))
+        .map_err(|error| format!("cannot write {}: {error}", file.display()))
 }
 
-/// The value of an option clap requires for QUIC.
+/// The value of an option a QUIC test needs.
 fn required<'a, T>(value: Option<&'a T>, option: &str) -> Result<&'a T, String> {
     value.ok_or_else(|| format!("a QUIC test needs {option}"))
 }
@@ -190,6 +219,15 @@ mod tests {
         Cli::try_parse_from(args).unwrap()
     }
 
+    /// The launch's environment, `NAME=VALUE` each.
+    fn env_lines(launch: &Launch) -> Vec<String> {
+        launch
+            .env
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect()
+    }
+
     #[test]
     fn the_tester_plays_the_client_of_the_server_under_test() {
         let entry = Entry {
@@ -218,11 +256,7 @@ mod tests {
                 "the_cid=105",
             ]
         );
-        let env: Vec<_> = launch
-            .env
-            .iter()
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect();
+        let env = env_lines(&launch);
         let out_dir = out.path().display();
         assert_eq!(
             env,
@@ -231,10 +265,11 @@ mod tests {
                 format!("PROOTPATH={out_dir}/quic_base"),
                 "PYTHON_IVY_DIR=/cache/abc".to_owned(),
                 "PROTOCOL_TESTED=quic".to_owned(),
-                "TEST_TYPE=client".to_owned(),
                 "TEST_ALPN=h3".to_owned(),
                 "INITIAL_VERSION=1".to_owned(),
                 format!("SSLKEYLOGFILE={out_dir}/keys.log"),
+                "PANTHER_IVY_IDLE_MS=0".to_owned(),
+                "TEST_TYPE=server".to_owned(),
             ]
         );
         assert_eq!(
@@ -264,19 +299,68 @@ mod tests {
         assert!(super::launch(&v6, &entry, out.path(), Path::new("l")).is_err());
         let error =
             super::launch(&cli(&[]), &entry, Path::new("/dev/null"), Path::new("l")).unwrap_err();
-        assert!(error.starts_with("cannot write the request "), "{error}");
+        assert!(
+            error.starts_with("cannot write /dev/null/quic_base/"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn playing_the_server_it_serves_the_response_with_the_certificate_given() {
+        let entry = Entry {
+            dir: PathBuf::from("/cache/abc"),
+            test: "quic_client_test_stream".to_owned(),
+        };
+        let out = tempfile::tempdir().unwrap();
+        let mut server = cli(&[
+            ("--test", "quic_client_test_stream"),
+            ("--certificate", "/tls/cert.pem"),
+            ("--key", "/tls/priv.key"),
+            ("--idle-ms", "2000"),
+        ]);
+        server.iut = None;
+        let launch = launch(&server, &entry, out.path(), Path::new("/out/ivy.log")).unwrap();
+        assert_eq!(
+            launch.args,
+            [
+                "seed=5",
+                "iters=100",
+                "out=/out/ivy.log",
+                "iversion=1",
+                "server_addr=2130706434",
+                "server_port=4987",
+            ]
+        );
+        let env = env_lines(&launch);
+        for wanted in [
+            "PANTHER_IVY_IDLE_MS=2000",
+            "TEST_TYPE=client",
+            "PANTHER_IVY_CERT_PATH=/tls/cert.pem",
+            "PANTHER_IVY_KEY_PATH=/tls/priv.key",
+        ] {
+            assert!(env.contains(&wanted.to_owned()), "{wanted} in {env:?}");
+        }
+        assert_eq!(
+            fs::read_to_string(
+                out.path()
+                    .join("quic_base/quic_utils/http_response_file.txt")
+            )
+            .unwrap(),
+            RESPONSE
+        );
+        server.key = None;
+        let error = super::launch(&server, &entry, out.path(), Path::new("l")).unwrap_err();
+        assert_eq!(error, "a QUIC test needs --key");
     }
 
     #[test]
     fn g_plus_plus_takes_picotls_from_the_entry_first() {
-        let args = cxx_args("t", true).join(" ");
+        let args = cxx_args("t").join(" ");
         assert_eq!(
             args,
-            "-Wno-parentheses-equality -std=c++11 -include ../../../picotls_compat.h \
-             -I ../../../picotls/include -DPANTHER_IVY_BASE_DIR=../../../quic -o t t.cpp \
-             -L ../../../picotls/lib -lz3 -lpicotls-core -lpicotls-minicrypto \
-             -lpicotls-openssl -lssl -lcrypto -ldl -pthread"
+            "-Wno-parentheses-equality -std=c++11 -I ../../../picotls/include \
+             -DPANTHER_IVY_BASE_DIR=../../../quic -o t t.cpp -L ../../../picotls/lib -lz3 \
+             -lpicotls-core -lpicotls-minicrypto -lpicotls-openssl -lssl -lcrypto -ldl -pthread"
         );
-        assert!(!cxx_args("t", false).join(" ").contains("-include"));
     }
 }

@@ -1,8 +1,21 @@
 //! PANTHER's QUIC models laid out as a tester is compiled from them: every `.ivy` file
 //! of the models and of PANTHER's Ivy include files in one folder (they include each
 //! other by file name, as PANTHER's own build copies them), the models' `quic_utils`
-//! (a C++ header the tester includes), picotls, and the bridge to an older picotls when
-//! the one given is older than the models'.
+//! (a C++ header the tester includes) and picotls, which must be as new as the one
+//! the models are written for.
+//!
+//! Two defects of the models (panther-net 1.2.0) are repaired in the copy, each in
+//! place, so that every line keeps its number (a broken rule is quoted by it):
+//! - `quic_ack_frequency_extension.ivy` calls `milliseconds_to_microseconds` of
+//!   `quic_time.ivy` without including it: every test that does not include
+//!   `quic_time` itself (65 of them) fails with "unknown symbol". Its second line, a
+//!   comment, becomes `include quic_time`.
+//! - The TLS shim names a server on every session, its server sessions included, so
+//!   that picotls, playing the server, acknowledges a server name in its
+//!   EncryptedExtensions although the client sent none. RFC 8446 (section 4.2) has a
+//!   client abort on an extension it did not ask for, and rustls does (quinn's client:
+//!   "peer misbehaved: UnsolicitedEncryptedExtension"). The copy names the server on
+//!   client sessions only.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -15,44 +28,46 @@ use crate::cache::{MODEL_SUBDIR, read_tree};
 pub const BASE_SUBDIR: &str = "quic";
 /// The copy of picotls inside an entry.
 pub const PICOTLS_SUBDIR: &str = "picotls";
-/// The bridge to an older picotls, at the top of an entry when needed.
-pub const COMPAT_HEADER: &str = "picotls_compat.h";
-/// Its text.
-const COMPAT_SOURCE: &str = include_str!("../../../quic/picotls_compat.h");
 /// The models' folder of C++ and data files beside their Ivy files.
 const UTILS: &str = "quic_utils";
-/// The TLS shim, which installs a callback an older picotls has no field for.
-const TLS_SHIM: &str = "tls_picotls.ivy";
-/// What the lines installing that callback hold.
-const ON_EXTENSION: &str = "ctx->on_extension";
-/// What only the picotls headers the models are written for declare.
+/// What only the picotls headers the models are written for declare (the TLS shim
+/// installs that callback).
 const NEWER_PICOTLS: &str = "ptls_on_extension_t";
 /// picotls's main header, which tells its age, inside picotls's folder.
 const PICOTLS_H: &str = "include/picotls.h";
-
-/// The files a QUIC tester is compiled from.
-#[derive(Debug)]
-pub struct Layout {
-    /// Each file with its path inside an entry.
-    pub files: Vec<(PathBuf, Vec<u8>)>,
-    /// Whether picotls is older than the models': the bridge is among the files and
-    /// the TLS shim's callback lines are blanked out.
-    pub older_picotls: bool,
-}
+/// The repairs of the models: in the file named, each line equal to the first text
+/// becomes the second.
+const REPAIRS: [(&str, &str, &str); 2] = [
+    (
+        "quic_ack_frequency_extension.ivy",
+        "# #### ack_frequency event",
+        "include quic_time",
+    ),
+    (
+        "tls_picotls.ivy",
+        r#"        ptls_set_server_name(session, "servername", strlen("servername"));"#,
+        r#"        if (!ptls_is_server(session)) ptls_set_server_name(session, "servername", strlen("servername"));"#,
+    ),
+];
 
 /// The files of `test` from PANTHER's QUIC `models`, its Ivy `include_dir` and
-/// `picotls_dir`.
+/// `picotls_dir`, each with its path inside an entry.
 pub fn layout(
     models: &Path,
     include_dir: &Path,
     picotls_dir: &Path,
     test: &str,
-) -> Result<Layout, String> {
+) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
     let is_ivy = |path: &Path| path.extension().is_some_and(|ext| ext == "ivy");
     let read = |dir: &Path, keep: &dyn Fn(&Path) -> bool| {
         read_tree(dir, keep).map_err(|error| format!("cannot read {}: {error}", dir.display()))
     };
     let mut flat = flatten(read(models, &is_ivy)?, read(include_dir, &is_ivy)?);
+    for (file, line, repaired) in REPAIRS {
+        if let Some(text) = flat.get_mut(&OsString::from(file)) {
+            *text = replace_lines(text, line, repaired);
+        }
+    }
     let file = OsString::from(format!("{test}.ivy"));
     if !flat.contains_key(&file) {
         return Err(format!(
@@ -64,11 +79,12 @@ pub fn layout(
     let header = picotls_dir.join(PICOTLS_H);
     let picotls_h = std::fs::read(&header)
         .map_err(|error| format!("cannot read picotls's {}: {error}", header.display()))?;
-    let older_picotls = !contains(&picotls_h, NEWER_PICOTLS);
-    if older_picotls {
-        if let Some(shim) = flat.get_mut(&OsString::from(TLS_SHIM)) {
-            *shim = blank_lines_containing(shim, ON_EXTENSION);
-        }
+    if !contains(&picotls_h, NEWER_PICOTLS) {
+        return Err(format!(
+            "the picotls in {} is older than PANTHER's QUIC models need (its picotls.h has \
+             no {NEWER_PICOTLS}): use the pinned build (`scripts/build-stacks picotls`)",
+            picotls_dir.display()
+        ));
     }
     let mut files: Vec<(PathBuf, Vec<u8>)> = flat
         .into_iter()
@@ -86,16 +102,7 @@ pub fn layout(
         files.extend(under(Path::new(PICOTLS_SUBDIR).join(part), tree));
     }
     files.push((Path::new(PICOTLS_SUBDIR).join(PICOTLS_H), picotls_h));
-    if older_picotls {
-        files.push((
-            PathBuf::from(COMPAT_HEADER),
-            COMPAT_SOURCE.as_bytes().to_vec(),
-        ));
-    }
-    Ok(Layout {
-        files,
-        older_picotls,
-    })
+    Ok(files)
 }
 
 /// The files of `models` and `includes` by file name alone. Of two files of the same
@@ -119,19 +126,20 @@ fn flatten(
     flat
 }
 
-/// `text` with every line holding `needle` left empty: the other lines keep their
-/// numbers, so a broken rule's place is the same as in the models.
-fn blank_lines_containing(text: &[u8], needle: &str) -> Vec<u8> {
+/// `text` with every line equal to `line` replaced by `by`.
+fn replace_lines(text: &[u8], line: &str, by: &str) -> Vec<u8> {
     text.split_inclusive(|byte| *byte == b'\n')
-        .flat_map(|line| {
-            let kept: &[u8] = if !contains(line, needle) {
-                line
-            } else if line.ends_with(b"\n") {
-                b"\n"
-            } else {
-                b""
+        .flat_map(|each| {
+            let (body, end) = match each.strip_suffix(b"\n") {
+                Some(body) => (body, &b"\n"[..]),
+                None => (each, &b""[..]),
             };
-            kept.iter().copied()
+            let kept = if body == line.as_bytes() {
+                by.as_bytes()
+            } else {
+                body
+            };
+            kept.iter().chain(end).copied()
         })
         .collect()
 }
@@ -174,7 +182,11 @@ mod tests {
             ),
         ]);
         let include = tree(&[
-            ("tls_picotls.ivy", "a\n    ctx->on_extension = f;\nb\n"),
+            ("tls_picotls.ivy", &format!("a\n{}\nb\n", REPAIRS[1].1)),
+            (
+                "quic_ack_frequency_extension.ivy",
+                "#lang ivy1.7\n# #### ack_frequency event\n# TODO\n",
+            ),
             ("quic_stack.ivy", "an include file of a model's name"),
         ]);
         let picotls = tree(&[
@@ -185,9 +197,8 @@ mod tests {
         [models, include, picotls]
     }
 
-    fn files(layout: &Layout) -> BTreeMap<String, String> {
+    fn files(layout: &[(PathBuf, Vec<u8>)]) -> BTreeMap<String, String> {
         layout
-            .files
             .iter()
             .map(|(path, contents)| {
                 (
@@ -202,12 +213,12 @@ mod tests {
     fn lays_out_the_models_flat_beside_the_utils_and_picotls() {
         let [models, include, picotls] = sources("typedef struct ptls_on_extension_t x;");
         let layout = layout(models.path(), include.path(), picotls.path(), "t").unwrap();
-        assert!(!layout.older_picotls);
         let files = files(&layout);
         let names: Vec<_> = files.keys().map(String::as_str).collect();
         assert_eq!(
             names,
             [
+                "ivy/include/1.7/quic_ack_frequency_extension.ivy",
                 "ivy/include/1.7/quic_stack.ivy",
                 "ivy/include/1.7/t.ivy",
                 "ivy/include/1.7/tls_picotls.ivy",
@@ -222,26 +233,32 @@ mod tests {
             files["ivy/include/1.7/quic_stack.ivy"], "stack",
             "the model nearest the top wins"
         );
-        assert!(
-            files["ivy/include/1.7/tls_picotls.ivy"].contains("ctx->on_extension"),
-            "the models' own picotls needs no change"
+        assert_eq!(
+            files["ivy/include/1.7/tls_picotls.ivy"],
+            format!("a\n{}\nb\n", REPAIRS[1].2),
+            "a server session names no server"
+        );
+        assert_eq!(
+            files["ivy/include/1.7/quic_ack_frequency_extension.ivy"],
+            "#lang ivy1.7\ninclude quic_time\n# TODO\n",
+            "the extension includes what it uses, on the line of a comment"
         );
     }
 
     #[test]
-    fn an_older_picotls_gets_the_bridge_and_the_shim_loses_its_callback() {
+    fn an_older_picotls_is_refused_with_the_pinned_build_named() {
         let [models, include, picotls] = sources("typedef struct st_ptls_t ptls_t;");
-        let layout = layout(models.path(), include.path(), picotls.path(), "t").unwrap();
-        assert!(layout.older_picotls);
-        let files = files(&layout);
-        assert_eq!(files["ivy/include/1.7/tls_picotls.ivy"], "a\n\nb\n");
-        assert_eq!(files[COMPAT_HEADER], COMPAT_SOURCE);
-        assert!(COMPAT_SOURCE.contains("ptls_aead_new_direct"));
+        let error = layout(models.path(), include.path(), picotls.path(), "t").unwrap_err();
+        assert!(
+            error.contains("older than PANTHER's QUIC models need"),
+            "{error}"
+        );
+        assert!(error.contains("scripts/build-stacks picotls"), "{error}");
     }
 
     #[test]
     fn names_what_is_missing() {
-        let [models, include, picotls] = sources("");
+        let [models, include, picotls] = sources("ptls_on_extension_t");
         let error = layout(models.path(), include.path(), picotls.path(), "u").unwrap_err();
         assert_eq!(
             error,
@@ -269,15 +286,5 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.starts_with("cannot read /nonexistent: "), "{error}");
-    }
-
-    #[test]
-    fn blanking_keeps_every_other_line_where_it_was() {
-        let text = b"one\nctx->on_extension = x;\nthree\n  ctx->on_extension->cb = f;";
-        assert_eq!(
-            blank_lines_containing(text, ON_EXTENSION),
-            b"one\n\nthree\n".to_vec()
-        );
-        assert_eq!(blank_lines_containing(b"", ON_EXTENSION), b"".to_vec());
     }
 }
