@@ -72,6 +72,19 @@ impl Sandbox {
         self
     }
 
+    /// Gives this sandbox's cache the user's cache of compiled Ivy tests, where the
+    /// ivy tester keeps them: a test compiled once serves every sandbox.
+    pub fn with_ivy_cache(self) -> Self {
+        let theirs = panther_plugin_api::cache::default_cache_directory()
+            .expect("a cache directory: set PANTHER_CACHE_DIR or HOME")
+            .join("ivy");
+        std::fs::create_dir_all(&theirs).unwrap();
+        let ours = self.root.path().join("cache");
+        std::fs::create_dir_all(&ours).unwrap();
+        std::os::unix::fs::symlink(&theirs, ours.join("ivy")).unwrap();
+        self
+    }
+
     /// Whether `stack` has its `version` built, as `plugins inspect --json` says.
     pub fn stack_built(&self, stack: &str, version: &str) -> bool {
         let output = self.run(&["plugins", "inspect", stack, "--json"]);

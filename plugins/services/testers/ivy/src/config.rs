@@ -75,7 +75,8 @@ pub struct Config {
     pub spec_dir: Option<PathBuf>,
     /// QUIC: PANTHER's own Ivy include files; the venv's when absent.
     pub include_dir: Option<PathBuf>,
-    /// QUIC: picotls (`include/`, `lib/`); the venv's when absent.
+    /// QUIC: picotls (`include/`, `lib/`); the pinned build in the host's cache when
+    /// absent.
     pub picotls_dir: Option<PathBuf>,
     /// The Ivy compiler; the project venv's when absent.
     pub ivyc: Option<PathBuf>,
@@ -102,6 +103,9 @@ pub struct Config {
     pub server_cid: Option<u64>,
     /// QUIC: the path the tester asks the server for.
     pub request_path: String,
+    /// QUIC: how long, in ms, the tester may generate and receive nothing before the
+    /// exchange is taken as over and the test ends (its final checks then run).
+    pub idle_ms: u64,
     /// More parameters of the test, given to it as they are.
     pub params: BTreeMap<String, ParamValue>,
 }
@@ -127,6 +131,7 @@ impl Default for Config {
             client_cid: None,
             server_cid: None,
             request_path: "/index.html".to_owned(),
+            idle_ms: 3000,
             params: BTreeMap::new(),
         }
     }
@@ -244,6 +249,7 @@ impl Config {
                 "config key `request_path`: '{path}' is not a path the tester can ask for; write one that starts with `/`, in printable ASCII without spaces, e.g. \"/index.html\""
             )));
         }
+        within("idle_ms", self.idle_ms, 1, MAX_MS)?;
         for (key, cid) in [
             ("client_cid", self.client_cid),
             ("server_cid", self.server_cid),
@@ -340,7 +346,7 @@ pub fn schema() -> Value {
         "properties": {
             "test": {
                 "type": "string",
-                "description": "the Ivy test to run: a .ivy file of spec_dir without `.ivy`; by default minip_server_test when the tester plays the client, minip_client_test when it plays the server, and for QUIC quic_server_test_stream (PANTHER's quic_tests/server_tests hold the others)"
+                "description": "the Ivy test to run: a .ivy file of spec_dir without `.ivy`; by default minip_server_test when the tester plays the client, minip_client_test when it plays the server; for QUIC one of PANTHER's tests, a quic_server_test_* (quic_tests/server_tests) when the tester plays the client, a quic_client_test_* (quic_tests/client_tests) when it plays the server, by default quic_server_test_stream and quic_client_test_stream"
             },
             "seed": {
                 "type": "integer",
@@ -351,7 +357,7 @@ pub fn schema() -> Value {
             },
             "iterations": {
                 "type": "integer",
-                "description": "the iterations of the test loop (Ivy's test_iters): each action of the tester and each datagram it reads is one; by default 200 for minip and 100 for QUIC (a QUIC exchange is over after about 100, and a test given more never completes)",
+                "description": "the iterations of the test loop (Ivy's test_iters): each action of the tester and each datagram it reads is one; by default 200 for minip and 300 for QUIC (PANTHER's own; a QUIC test whose exchange is over sooner ends after idle_ms)",
                 "minimum": 1,
                 "maximum": MAX_ITERATIONS
             },
@@ -365,7 +371,7 @@ pub fn schema() -> Value {
             },
             "picotls_dir": {
                 "type": "string",
-                "description": "QUIC: the picotls the tester is built with, as include/picotls.h and lib/libpicotls-*.a; by default ivy/venv/share/panther-ivy/picotls beside the plugin (the ms-ivy wheel's)"
+                "description": "QUIC: the picotls the tester is built with, as include/picotls.h and lib/libpicotls-*.a; by default the build of the commit PANTHER pins (047c5fe2) in the host's cache, made by `scripts/build-stacks picotls`"
             },
             "ivyc": {
                 "type": "string",
@@ -439,6 +445,13 @@ pub fn schema() -> Value {
                 "description": "QUIC: the path the tester asks the server for (GET PATH, HTTP/0.9); the server must serve it, or the test's final check (some data received) fails",
                 "default": "/index.html"
             },
+            "idle_ms": {
+                "type": "integer",
+                "description": "QUIC: how long, in ms, the tester may generate and receive nothing before the exchange is taken as over: the test loop then ends and the test's final checks run (Ivy's own loop would wait for ever)",
+                "default": 3000,
+                "minimum": 1,
+                "maximum": MAX_MS
+            },
             "params": {
                 "type": "object",
                 "description": "more parameters of the test, given to the tester as NAME=VALUE",
@@ -473,7 +486,7 @@ mod tests {
             assert_absent_or_empty_parse_to_default(|value| Config::parse(value, protocol));
         }
         assert_eq!(Config::default().iterations(Protocol::Minip), 200);
-        assert_eq!(Config::default().iterations(Protocol::Quic), 100);
+        assert_eq!(Config::default().iterations(Protocol::Quic), 300);
     }
 
     #[test]
@@ -712,10 +725,11 @@ mod tests {
     }
 
     /// Every key of the config.
-    const KEYS: [&str; 19] = [
+    const KEYS: [&str; 20] = [
         "alpn",
         "cache_dir",
         "client_cid",
+        "idle_ms",
         "include_dir",
         "initial_version",
         "iterations",
@@ -748,7 +762,7 @@ mod tests {
     #[test]
     fn the_schema_defaults_are_the_config_defaults() {
         let defaults = schema_defaults(&schema(), &KEYS);
-        assert_eq!(defaults.len(), 10);
+        assert_eq!(defaults.len(), 11);
         let (minip_defaults, quic_defaults): (Map<String, Value>, Map<String, Value>) = defaults
             .into_iter()
             .partition(|(key, _)| !Protocol::Quic.own_keys().contains(&key.as_str()));

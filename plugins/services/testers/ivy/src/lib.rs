@@ -10,14 +10,15 @@
 //! with the broken rule's file, line and text, or why nothing could be judged.
 //!
 //! The minip specification ships in `ivy/specs/minip` beside the library. For QUIC,
-//! the tester runs PANTHER's server tests (it plays the client), compiled from
-//! PANTHER's models against picotls, both installed in the project's venv; it cannot
-//! play the server of a QUIC test (see `Protocol::refuses`).
+//! the tester runs PANTHER's tests, compiled from PANTHER's models (installed in the
+//! project's venv) against the picotls PANTHER pins (built into the host's cache):
+//! its server tests playing the client, its client tests playing the server.
 
 mod config;
 mod judge;
 mod plan;
 mod protocol;
+mod quic_tests;
 mod requirements;
 
 use panther_plugin_api::model::{
@@ -33,7 +34,7 @@ impl ServiceManager for Ivy {
         Description {
             name: "ivy".to_owned(),
             description:
-                "formal testing against an Ivy specification (Ivy testers for minip, and PANTHER's QUIC server tests)"
+                "formal testing against an Ivy specification (Ivy testers for minip, and PANTHER's QUIC server and client tests)"
                     .to_owned(),
             protocols: vec!["minip".to_owned(), "quic".to_owned()],
             roles: vec![Role::Server, Role::Client],

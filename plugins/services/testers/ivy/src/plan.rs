@@ -9,8 +9,11 @@ use panther_plugin_api::model::{
     Transport,
 };
 
+use panther_stacks::StackBuild;
+
 use crate::config::Config;
 use crate::protocol::{Protocol, QUIC_SHARE};
+use crate::quic_tests;
 use crate::requirements::{QuicSources, Sources, requirements};
 
 /// The runner shipped beside the plugin library.
@@ -23,20 +26,23 @@ pub const EVENT_LOG: &str = "ivy.log";
 pub const COMPILE_LOG: &str = "compile.log";
 /// The TLS secrets a QUIC tester logs, in the artifacts directory.
 pub const KEY_LOG: &str = "keys.log";
+/// The pinned build of the picotls the QUIC testers link (stacks.toml).
+const PICOTLS_STACK: &str = "picotls";
 
 /// The plan of the tester, as client (testing a server) or server (testing a client).
 pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
     let protocol = Protocol::of(&request.protocol)?;
-    if let Some(reason) = protocol.refuses(request.role) {
-        return Err(PluginError::new(reason));
-    }
     let config = Config::parse(&request.config, protocol)?;
     let server = match request.role {
         Role::Client => Some(target(request)?),
         Role::Server => None,
     };
     refuse_ipv6(protocol, server, &request.address)?;
-    let sources = sources(protocol, &config, request);
+    let sources = sources(protocol, &config, request)?;
+    if protocol == Protocol::Quic {
+        let installed = config.spec_dir.is_none() && config.include_dir.is_none();
+        quic_tests::check(&sources.spec_dir, request.role, &sources.test, installed)?;
+    }
     let artifacts = &request.artifacts_dir;
 
     let mut args = vec![
@@ -72,7 +78,7 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
     }
     match protocol {
         Protocol::Minip => args.extend(minip_args(&config, request, server)),
-        Protocol::Quic => args.extend(quic_args(&config, request, server)),
+        Protocol::Quic => args.extend(quic_args(&config, request, server)?),
     }
     for (name, value) in &config.params {
         args.extend(["--param".to_owned(), format!("{name}={value}")]);
@@ -97,6 +103,8 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
     Ok(ServicePlan {
         ready,
         decides: true,
+        // Playing a QUIC server, the tester presents the host's certificate.
+        tls: protocol == Protocol::Quic && request.role == Role::Server,
         artifacts: files
             .iter()
             .map(|(name, file)| ArtifactSpec {
@@ -105,22 +113,34 @@ pub fn plan(request: &ServiceRequest) -> Result<ServicePlan, PluginError> {
             })
             .collect(),
         directories: vec![artifacts.clone()],
-        requires: requirements(protocol, &config, &sources),
+        requires: requirements(protocol, request.role, &config, &sources),
         ..ServicePlan::new(CommandSpec::new(sources.runner.display().to_string(), args))
     })
 }
 
-/// Where the test's sources are: as configured, else installed beside the plugin.
-fn sources(protocol: Protocol, config: &Config, request: &ServiceRequest) -> Sources {
+/// Where the test's sources are: as configured, else installed beside the plugin
+/// (picotls: the pinned build in the host's cache).
+fn sources(
+    protocol: Protocol,
+    config: &Config,
+    request: &ServiceRequest,
+) -> Result<Sources, PluginError> {
     let plugin_dir = &request.plugin_dir;
     let share = plugin_dir.join(QUIC_SHARE);
     let or_installed =
         |path: &Option<PathBuf>, installed: PathBuf| path.clone().unwrap_or(installed);
-    let quic = (protocol == Protocol::Quic).then(|| QuicSources {
-        include_dir: or_installed(&config.include_dir, share.join("include")),
-        picotls_dir: or_installed(&config.picotls_dir, share.join("picotls")),
-    });
-    Sources {
+    let quic = match protocol {
+        Protocol::Minip => None,
+        Protocol::Quic => Some(QuicSources {
+            include_dir: or_installed(&config.include_dir, share.join("include")),
+            picotls_dir: match &config.picotls_dir {
+                Some(dir) => dir.clone(),
+                None => StackBuild::of(PICOTLS_STACK, None)?.dir_in(&request.cache_dir)?,
+            },
+            picotls_build: StackBuild::of(PICOTLS_STACK, None)?.label(),
+        }),
+    };
+    Ok(Sources {
         runner: plugin_dir.join(RUNNER),
         ivyc: or_installed(&config.ivyc, plugin_dir.join("ivy/venv/bin/ivyc")),
         spec_dir: or_installed(&config.spec_dir, protocol.spec_dir(plugin_dir)),
@@ -129,7 +149,7 @@ fn sources(protocol: Protocol, config: &Config, request: &ServiceRequest) -> Sou
             .clone()
             .unwrap_or_else(|| protocol.default_test(request.role).to_owned()),
         quic,
-    }
+    })
 }
 
 /// minip: the `server` under test (playing the client), the tester's port and the
@@ -158,16 +178,29 @@ fn minip_args(
     args
 }
 
-/// QUIC: the `server` under test and the tester's own address, the ALPN, the first
-/// packets' version, the path asked for and both ends' connection ids.
+/// QUIC: the `server` under test (playing the client) or the certificate the tester
+/// presents (playing the server), the tester's own address, the ALPN, the first
+/// packets' version, the path asked for, how long it may idle and both ends'
+/// connection ids.
 fn quic_args(
     config: &Config,
     request: &ServiceRequest,
     server: Option<&ServiceAddress>,
-) -> Vec<String> {
+) -> Result<Vec<String>, PluginError> {
     let mut args = Vec::new();
-    if let Some(server) = server {
-        args.extend(["--iut".to_owned(), socket_address(server)]);
+    match (server, &request.tls) {
+        (Some(server), _) => args.extend(["--iut".to_owned(), socket_address(server)]),
+        (None, Some(tls)) => args.extend([
+            "--certificate".to_owned(),
+            tls.certificate.display().to_string(),
+            "--key".to_owned(),
+            tls.key.display().to_string(),
+        ]),
+        (None, None) => {
+            return Err(PluginError::new(
+                "the ivy tester playing a QUIC server needs the host's TLS files, and the request names none",
+            ));
+        }
     }
     let (client_cid, server_cid) = config.connection_ids();
     args.extend([
@@ -181,12 +214,14 @@ fn quic_args(
         config.initial_version.to_string(),
         "--request-path".to_owned(),
         config.request_path.clone(),
+        "--idle-ms".to_owned(),
+        config.idle_ms.to_string(),
         "--param".to_owned(),
         format!("the_cid={client_cid}"),
         "--param".to_owned(),
         format!("server_cid={server_cid}"),
     ]);
-    args
+    Ok(args)
 }
 
 /// Refuses an IPv6 address of the `server` under test or of the `tester`: the tests

@@ -4,16 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
-use panther_plugin_api::model::Requirement;
+use panther_plugin_api::model::{Requirement, Role};
 
 use crate::config::Config;
 use crate::protocol::Protocol;
+use crate::quic_tests;
 
 /// How to get what the build and the project's venv provide.
 const HOW_TO_BUILD: &str =
     "run scripts/install-python-packages and scripts/build-plugins in the panther-host repository";
 /// How to get what the project's venv provides for QUIC.
-const HOW_TO_GET_QUIC: &str = "run scripts/install-python-packages in the panther-host repository (it installs panther-net and lays out picotls from the ms-ivy wheel)";
+const HOW_TO_GET_QUIC: &str = "run scripts/install-python-packages in the panther-host repository (it installs panther-net and lays out its QUIC models)";
 /// How to get the C++ toolchain the tests are built with.
 const HOW_TO_GET_CXX: &str = "apt-get install g++ libz3-dev";
 /// How to get OpenSSL's headers and libraries, which QUIC tests link.
@@ -41,11 +42,18 @@ pub struct QuicSources {
     pub include_dir: PathBuf,
     /// picotls.
     pub picotls_dir: PathBuf,
+    /// The pinned build of picotls, as `scripts/build-stacks` takes it.
+    pub picotls_build: String,
 }
 
-/// What must be installed to test `protocol` from `sources`, which `config` gives
-/// or leaves to the installed defaults.
-pub fn requirements(protocol: Protocol, config: &Config, sources: &Sources) -> Vec<Requirement> {
+/// What must be installed for the tester playing `role` to test `protocol` from
+/// `sources`, which `config` gives or leaves to the installed defaults.
+pub fn requirements(
+    protocol: Protocol,
+    role: Role,
+    config: &Config,
+    sources: &Sources,
+) -> Vec<Requirement> {
     let file = format!("{}.ivy", sources.test);
     let (test_file, test_what, spec_installed_how, spec_configured_how) = match protocol {
         Protocol::Minip => (
@@ -55,10 +63,10 @@ pub fn requirements(protocol: Protocol, config: &Config, sources: &Sources) -> V
             "write it, or correct config keys `spec_dir` and `test`",
         ),
         Protocol::Quic => (
-            sources.spec_dir.join("quic_tests/server_tests").join(&file),
-            "PANTHER's QUIC server test",
+            quic_tests::file(&sources.spec_dir, role, &sources.test),
+            "PANTHER's QUIC test",
             HOW_TO_GET_QUIC,
-            "correct config keys `spec_dir` and `test` (a server test of quic_tests/server_tests)",
+            "correct config keys `spec_dir` and `test` (a test of quic_tests/server_tests or quic_tests/client_tests)",
         ),
     };
     let spec_how = if config.spec_dir.is_none() {
@@ -66,9 +74,9 @@ pub fn requirements(protocol: Protocol, config: &Config, sources: &Sources) -> V
     } else {
         spec_configured_how
     };
-    let quic_how = |configured: &Option<PathBuf>, key: &str| {
+    let quic_how = |configured: &Option<PathBuf>, key: &str, installed: String| {
         if configured.is_none() {
-            HOW_TO_GET_QUIC.to_owned()
+            installed
         } else {
             format!("correct config key `{key}`")
         }
@@ -91,21 +99,29 @@ pub fn requirements(protocol: Protocol, config: &Config, sources: &Sources) -> V
         ),
     ];
     if let Some(quic) = &sources.quic {
+        let build_picotls = format!(
+            "run `scripts/build-stacks {}` in the panther-host repository",
+            quic.picotls_build
+        );
         requires.extend([
             requirement(
                 &quic.include_dir.join("tls_picotls.ivy"),
                 "PANTHER's own Ivy include files (config key `include_dir`)",
-                &quic_how(&config.include_dir, "include_dir"),
+                &quic_how(
+                    &config.include_dir,
+                    "include_dir",
+                    HOW_TO_GET_QUIC.to_owned(),
+                ),
             ),
             requirement(
                 &quic.picotls_dir.join("include/picotls.h"),
                 "the picotls headers the QUIC tests are built with (config key `picotls_dir`)",
-                &quic_how(&config.picotls_dir, "picotls_dir"),
+                &quic_how(&config.picotls_dir, "picotls_dir", build_picotls.clone()),
             ),
             requirement(
                 &quic.picotls_dir.join("lib/libpicotls-core.a"),
                 "the picotls libraries the QUIC tests link (config key `picotls_dir`)",
-                &quic_how(&config.picotls_dir, "picotls_dir"),
+                &quic_how(&config.picotls_dir, "picotls_dir", build_picotls),
             ),
         ]);
     }

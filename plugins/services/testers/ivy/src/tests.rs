@@ -6,7 +6,7 @@ use panther_execution_testing::requests::{exited, killed, stopped_by_host};
 use panther_plugin_api::ServiceManager;
 use panther_plugin_api::model::{
     ArtifactSpec, ExitInfo, PeerInfo, Readiness, Role, ServiceAddress, ServiceOutcome,
-    ServiceRequest, Transport, VerdictStatus,
+    ServiceRequest, TlsFiles, Transport, VerdictStatus,
 };
 use serde_json::{Value, json};
 
@@ -267,9 +267,20 @@ fn quic_request(config: Value) -> ServiceRequest {
     request
 }
 
+/// Where the pinned picotls build is in the request's cache directory.
+fn pinned_picotls() -> String {
+    panther_stacks::StackBuild::of("picotls", None)
+        .unwrap()
+        .dir_in(Path::new("/cache"))
+        .unwrap()
+        .display()
+        .to_string()
+}
+
 #[test]
 fn playing_the_client_of_a_quic_server_it_runs_panther_s_server_test() {
     let plan = Ivy.plan(&quic_request(Value::Null)).unwrap();
+    let picotls = pinned_picotls();
     assert_eq!(plan.command.program, "/plugins/panther-ivy");
     assert_eq!(
         plan.command.args,
@@ -281,7 +292,7 @@ fn playing_the_client_of_a_quic_server_it_runs_panther_s_server_test() {
             "--include-dir",
             "/plugins/ivy/venv/share/panther-ivy/include",
             "--picotls-dir",
-            "/plugins/ivy/venv/share/panther-ivy/picotls",
+            &picotls,
             "--test",
             "quic_server_test_stream",
             "--ivyc",
@@ -291,7 +302,7 @@ fn playing_the_client_of_a_quic_server_it_runs_panther_s_server_test() {
             "--seed",
             "1",
             "--iterations",
-            "100",
+            "300",
             "--time-limit",
             "120",
             "--iut",
@@ -306,6 +317,8 @@ fn playing_the_client_of_a_quic_server_it_runs_panther_s_server_test() {
             "1",
             "--request-path",
             "/index.html",
+            "--idle-ms",
+            "3000",
             "--param",
             "the_cid=2",
             "--param",
@@ -342,8 +355,8 @@ fn playing_the_client_of_a_quic_server_it_runs_panther_s_server_test() {
             "/plugins/ivy/venv/bin/ivyc".to_owned(),
             "/plugins/ivy/venv/share/panther-ivy/quic/quic_tests/server_tests/quic_server_test_stream.ivy".to_owned(),
             "/plugins/ivy/venv/share/panther-ivy/include/tls_picotls.ivy".to_owned(),
-            "/plugins/ivy/venv/share/panther-ivy/picotls/include/picotls.h".to_owned(),
-            "/plugins/ivy/venv/share/panther-ivy/picotls/lib/libpicotls-core.a".to_owned(),
+            format!("{picotls}/include/picotls.h"),
+            format!("{picotls}/lib/libpicotls-core.a"),
             "/usr/bin/g++".to_owned(),
             "/usr/include/z3++.h".to_owned(),
             format!("/usr/lib/{arch}-linux-gnu/libz3.so"),
@@ -351,12 +364,18 @@ fn playing_the_client_of_a_quic_server_it_runs_panther_s_server_test() {
             format!("/usr/lib/{arch}-linux-gnu/libssl.so"),
         ]
     );
-    for installed in &plan.requires[2..6] {
+    for installed in &plan.requires[2..4] {
         assert!(
             installed
                 .how_to_get
                 .starts_with("run scripts/install-python-packages"),
             "{installed:?}"
+        );
+    }
+    for built in &plan.requires[4..6] {
+        assert_eq!(
+            built.how_to_get,
+            "run `scripts/build-stacks picotls@047c5fe2` in the panther-host repository"
         );
     }
     assert_eq!(plan.requires[9].how_to_get, "apt-get install libssl-dev");
@@ -379,8 +398,8 @@ fn plans_a_quic_test_with_every_setting() {
          --picotls-dir /opt/picotls --test quic_server_test_max --ivyc /opt/ivy/bin/ivyc \
          --artifacts /results/tester/a --seed 7 --iterations 80 --time-limit 60 \
          --cache-dir /cache --iut 10.0.0.2:4443 --tester-host 10.0.0.1 --tester-port 5555 \
-         --alpn h3 --initial-version 1 --request-path /handshake-1.bin --param the_cid=11 \
-         --param server_cid=12 \
+         --alpn h3 --initial-version 1 --request-path /handshake-1.bin --idle-ms 3000 \
+         --param the_cid=11 --param server_cid=12 \
          --param max_stream_data=5000"
     );
     let how: Vec<_> = plan.requires[2..6]
@@ -390,7 +409,7 @@ fn plans_a_quic_test_with_every_setting() {
     assert_eq!(
         how,
         [
-            "correct config keys `spec_dir` and `test` (a server test of quic_tests/server_tests)",
+            "correct config keys `spec_dir` and `test` (a test of quic_tests/server_tests or quic_tests/client_tests)",
             "correct config key `include_dir`",
             "correct config key `picotls_dir`",
             "correct config key `picotls_dir`",
@@ -403,18 +422,47 @@ fn plans_a_quic_test_with_every_setting() {
 }
 
 #[test]
-fn refuses_to_play_the_server_of_a_quic_test_saying_why() {
-    let mut request = quic_request(Value::Null);
+fn playing_the_server_of_a_quic_client_it_runs_panther_s_client_test_with_the_host_s_certificate() {
+    let mut request = quic_request(json!({"idle_ms": 1500}));
     request.role = Role::Server;
     request.target = None;
-    let message = Ivy.plan(&request).unwrap_err().message().to_owned();
-    assert!(!message.contains('\n'), "{message}");
+    let no_tls = Ivy.plan(&request).unwrap_err();
     assert!(
-        message.starts_with("the ivy tester cannot test QUIC clients: "),
-        "{message}"
+        no_tls.message().contains("needs the host's TLS files"),
+        "{no_tls:?}"
     );
-    assert!(message.contains("ms-ivy wheel"), "{message}");
-    assert!(message.contains("no package registry"), "{message}");
+    request.tls = Some(TlsFiles {
+        directory: PathBuf::from("/results/tester/tls"),
+        ca: PathBuf::from("/results/tester/tls/ca.pem"),
+        certificate: PathBuf::from("/results/tester/tls/cert.pem"),
+        key: PathBuf::from("/results/tester/tls/priv.key"),
+    });
+    let plan = Ivy.plan(&request).unwrap();
+    let args = plan.command.args.join(" ");
+    assert!(args.contains("--test quic_client_test_stream "), "{args}");
+    assert!(
+        args.contains(
+            "--certificate /results/tester/tls/cert.pem --key /results/tester/tls/priv.key \
+             --tester-host 10.0.0.1 --tester-port 5555"
+        ),
+        "{args}"
+    );
+    assert!(args.contains("--idle-ms 1500"), "{args}");
+    assert!(!args.contains("--iut"), "{args}");
+    assert!(plan.tls);
+    assert_eq!(
+        plan.ready,
+        Readiness::Port {
+            port: 5555,
+            transport: Transport::Udp
+        }
+    );
+    assert_eq!(
+        plan.requires[2].path,
+        Path::new(
+            "/plugins/ivy/venv/share/panther-ivy/quic/quic_tests/client_tests/quic_client_test_stream.ivy"
+        )
+    );
 }
 
 #[test]
