@@ -105,12 +105,23 @@ pub fn check(spec_dir: &Path, role: Role, test: &str, installed: bool) -> Result
             other.as_str()
         )));
     }
+    let (runs, not_compiling): (Vec<String>, Vec<String>) = known
+        .into_iter()
+        .partition(|name| !installed || !not_compiling().contains_key(name));
+    let others = if not_compiling.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (and {} that do not compile from the installed models)",
+            not_compiling.len()
+        )
+    };
     Err(PluginError::new(format!(
-        "config key `test`: PANTHER's QUIC models ({}) have no test '{test}'; playing the {}, the tester runs {} tests: {}",
+        "config key `test`: PANTHER's QUIC models ({}) have no test '{test}'; playing the {}, the tester runs {} tests: {}{others}",
         spec_dir.display(),
         role.as_str(),
-        known.len(),
-        known.join(", ")
+        runs.len(),
+        runs.join(", ")
     )))
 }
 

@@ -142,10 +142,14 @@ pub fn classify(
 ) -> (Kind, String, String, String) {
     if let Some(broken) = &log.broken {
         let location = format!("{}:{}", broken.file, broken.line);
-        let source = source_line(&model_dir.join(&broken.file), broken.line).unwrap_or_default();
+        let text = fs::read_to_string(model_dir.join(&broken.file)).unwrap_or_default();
+        let source = line_of(&text, broken.line).unwrap_or_default();
         // The Ivy tester reports every broken rule as an assumption: an `assert` is
-        // the tester's own.
-        let kind = if broken.by == Party::Tester || source.starts_with("assert ") {
+        // the tester's own, and so is a `require` it had to keep while generating.
+        let kind = if broken.by == Party::Tester
+            || source.starts_with("assert ")
+            || while_generating(&text, broken.line)
+        {
             Kind::AssertionFailed
         } else {
             Kind::AssumptionFailed
@@ -182,11 +186,74 @@ pub fn classify(
     (kind, location, source, message)
 }
 
-/// Line `number` (from 1) of `file`, trimmed; `None` when unreadable.
-pub fn source_line(file: &Path, number: u32) -> Option<String> {
-    let text = fs::read_to_string(file).ok()?;
+/// Line `number` (from 1) of `text`, trimmed.
+fn line_of(text: &str, number: u32) -> Option<String> {
     let index = usize::try_from(number).ok()?.checked_sub(1)?;
     text.lines().nth(index).map(|line| line.trim().to_owned())
+}
+
+/// Whether line `number` of the Ivy source `text` lies in the `if _generating {`
+/// branch of its action: a rule on what the tester itself generates, which the
+/// tester breaks when its generator (which solves only an action's first
+/// preconditions) produced an event that a rule deeper in the action refuses. Read
+/// from the braces around the line, up to the action's own.
+fn while_generating(text: &str, number: u32) -> bool {
+    let lines: Vec<&str> = text.lines().collect();
+    let above = usize::try_from(number)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .map_or(0, |n| n.min(lines.len()));
+    let mut depth = 0usize;
+    // Inside an `else` branch: the `if` whose branch closes before it decides.
+    let mut in_else = false;
+    for line in lines[..above].iter().rev() {
+        let code = line.split('#').next().unwrap_or_default();
+        for (at, c) in code.char_indices().rev() {
+            let head = code[..at].trim();
+            match c {
+                '}' => depth += 1,
+                '{' if depth > 0 => {
+                    depth -= 1;
+                    if depth == 0 && in_else {
+                        in_else = false;
+                        if generating_condition(head) == Some(true) {
+                            return false;
+                        }
+                    }
+                }
+                '{' => {
+                    if head.ends_with("else") {
+                        in_else = true;
+                    } else if let Some(generating) = generating_condition(head) {
+                        return generating;
+                    } else if !head.starts_with("if ") && !head.starts_with("while ") {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+/// For `if _generating` (the text before its `{`): true; for `if ~_generating`:
+/// false; for any other text: nothing.
+fn generating_condition(head: &str) -> Option<bool> {
+    let condition = head
+        .trim_start_matches('}')
+        .trim()
+        .strip_prefix("if ")?
+        .trim();
+    let condition = condition
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    match condition {
+        "_generating" => Some(true),
+        "~_generating" => Some(false),
+        _ => None,
+    }
 }
 
 /// `signal 11 (SIGSEGV)`.
@@ -268,6 +335,56 @@ mod tests {
             model.path(),
         );
         assert_eq!(source, "", "a line past the end");
+    }
+
+    /// Rules on both sides of `_generating`, as PANTHER's QUIC models write them.
+    const SIDES: &str = "object frame = { ...
+    around handle {
+        require e = initial;
+        if _generating {
+            require ~(e = retry);
+            if queued {
+                require need_sent;
+            }
+        }
+    }
+}
+before frame.connection_close.handle(f:frame.connection_close) {
+    if _generating {
+        require scid = the_cid; # tricks {
+    } else {
+        require is_no_error;
+    }
+    if ~_generating {
+        require seen;
+    }
+}
+";
+
+    #[test]
+    fn a_rule_in_the_generating_branch_is_the_tester_s() {
+        let side = |line| while_generating(SIDES, line);
+        assert!(!side(3), "before the branch");
+        assert!(side(5));
+        assert!(side(7), "nested in the branch");
+        assert!(side(14));
+        assert!(!side(16), "the else branch is the implementation's");
+        assert!(!side(19));
+        assert!(!side(0) && !side(99));
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("quic_frame.ivy"), SIDES).unwrap();
+        let log = |line: u32| EventLog {
+            broken: Some(Broken {
+                by: Party::Implementation,
+                marker: format!("assumption_failed(\"quic_frame.ivy: line {line}\")"),
+                file: "quic_frame.ivy".to_owned(),
+                line,
+            }),
+            ..EventLog::default()
+        };
+        let kind = |line| classify(&log(line), ending(Some(1), None, None), dir.path()).0;
+        assert_eq!(kind(7), Kind::AssertionFailed);
+        assert_eq!(kind(16), Kind::AssumptionFailed);
     }
 
     #[test]
