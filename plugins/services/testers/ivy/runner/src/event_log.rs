@@ -16,6 +16,10 @@ pub struct Broken {
     pub file: String,
     /// The rule's line in that file.
     pub line: u32,
+    /// Whether the tester was carrying out an action it generated, rather than a
+    /// datagram of the implementation, when the rule broke: its log's last generated
+    /// action (`> name`) came after its last reception.
+    pub in_generated_action: bool,
 }
 
 /// Who broke a rule.
@@ -39,17 +43,24 @@ pub struct EventLog {
 }
 
 impl EventLog {
-    /// Reads the text of an event log.
-    pub fn parse(text: &str) -> Self {
+    /// Reads the text of an event log whose specification logs each datagram of the
+    /// implementation as the event `reception` (`< reception(...)`).
+    pub fn parse(text: &str, reception: &str) -> Self {
         let mut log = Self::default();
+        let mut generated_last = false;
         for line in text.lines() {
             let line = line.trim_end();
             if line == "test_completed" {
                 log.completed = true;
             } else if let Some(name) = event_name(line) {
+                if line.starts_with("> ") {
+                    generated_last = true;
+                } else if name == reception {
+                    generated_last = false;
+                }
                 *log.events.entry(name.to_owned()).or_default() += 1;
             } else if log.broken.is_none() {
-                log.broken = broken_rule(line);
+                log.broken = broken_rule(line, generated_last);
             }
         }
         log
@@ -67,7 +78,7 @@ fn event_name(line: &str) -> Option<&str> {
 
 /// The rule a `assumption_failed("FILE: line N")` or `assertion_failed(...)` line
 /// names; not the line quoting the rule's text that follows it.
-fn broken_rule(line: &str) -> Option<Broken> {
+fn broken_rule(line: &str, in_generated_action: bool) -> Option<Broken> {
     let (by, inner) = if let Some(rest) = line.strip_prefix("assumption_failed(") {
         (Party::Implementation, rest)
     } else if let Some(rest) = line.strip_prefix("assertion_failed(") {
@@ -82,6 +93,7 @@ fn broken_rule(line: &str) -> Option<Broken> {
         marker: line.to_owned(),
         file: file.to_owned(),
         line: number.trim().parse().ok()?,
+        in_generated_action,
     })
 }
 
@@ -98,7 +110,7 @@ mod tests {
 
     #[test]
     fn a_completed_test_counts_its_events() {
-        let log = EventLog::parse(FUNCTIONAL_SERVER);
+        let log = EventLog::parse(FUNCTIONAL_SERVER, "from_iut");
         assert!(log.completed);
         assert_eq!(log.broken, None);
         let generated = log.events["tester.send_ping"] + log.events["tester.send_junk"];
@@ -108,10 +120,11 @@ mod tests {
 
     #[test]
     fn a_broken_rule_is_located() {
-        let log = EventLog::parse(FAIL_SERVER);
+        let log = EventLog::parse(FAIL_SERVER, "from_iut");
         assert!(!log.completed);
         let broken = log.broken.unwrap();
         assert_eq!(broken.by, Party::Implementation);
+        assert!(!broken.in_generated_action, "it broke on the server's pong");
         assert_eq!(broken.file, "minip.ivy");
         assert!(broken.line > 0);
         assert_eq!(
@@ -123,7 +136,7 @@ mod tests {
 
     #[test]
     fn the_location_is_read_even_when_the_tester_could_not_quote_it() {
-        let broken = EventLog::parse(UNQUOTED).broken.unwrap();
+        let broken = EventLog::parse(UNQUOTED, "from_iut").broken.unwrap();
         assert_eq!(broken.file, "minip_client_test.ivy");
     }
 
@@ -131,6 +144,7 @@ mod tests {
     fn reads_the_tester_s_own_broken_rule() {
         let log = EventLog::parse(
             "> tester.send_ping\nassertion_failed(\"minip.ivy: line 12\")\nassertion_failed(\"require x;\")\n",
+            "from_iut",
         );
         let broken = log.broken.unwrap();
         assert_eq!((broken.by, broken.line), (Party::Tester, 12));
@@ -138,10 +152,22 @@ mod tests {
     }
 
     #[test]
+    fn a_rule_broken_while_the_tester_carried_out_its_own_action_is_seen_as_such() {
+        let text = |last: &str| {
+            format!(
+                "< recv_packet(a)\n> packet_event(b)\n< show(c)\n{last}assumption_failed(\"quic_frame.ivy: line 989\")\n"
+            )
+        };
+        let broken = |last| EventLog::parse(&text(last), "recv_packet").broken.unwrap();
+        assert!(broken("").in_generated_action);
+        assert!(!broken("< recv_packet(d)\n< show(e)\n").in_generated_action);
+    }
+
+    #[test]
     fn an_empty_log_says_nothing() {
-        assert_eq!(EventLog::parse(""), EventLog::default());
+        assert_eq!(EventLog::parse("", "from_iut"), EventLog::default());
         assert_eq!(
-            EventLog::parse("assumption_failed(\"no location\")\n").broken,
+            EventLog::parse("assumption_failed(\"no location\")\n", "from_iut").broken,
             None
         );
     }

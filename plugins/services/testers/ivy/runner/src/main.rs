@@ -125,9 +125,14 @@ fn run(cli: &Cli, forwarder: &Forwarder, fresh: &dyn Fn(Kind, String) -> Verdict
             return (started(fresh(Kind::Unknown, message)), NOT_RUN);
         }
     };
-    let log = EventLog::parse(&String::from_utf8_lossy(
-        &fs::read(&event_log).unwrap_or_default(),
-    ));
+    let reception = match cli.protocol {
+        Protocol::Minip => minip::RECEPTION,
+        Protocol::Quic => quic::RECEPTION,
+    };
+    let log = EventLog::parse(
+        &String::from_utf8_lossy(&fs::read(&event_log).unwrap_or_default()),
+        reception,
+    );
     let (kind, location, source_line, message) =
         verdict::classify(&log, ran.ending, &compiled.entry.model_dir());
     let mut verdict = started(fresh(kind, message));

@@ -8,6 +8,9 @@ use crate::cli::Cli;
 use crate::compile::{Recipe, Step};
 use crate::tester::{self, Launch};
 
+/// The event the minip specification logs each message of the implementation as.
+pub const RECEPTION: &str = "from_iut";
+
 /// How to compile `test` of the specification in `spec_dir` with `ivyc`.
 pub fn recipe(spec_dir: &Path, test: &str, ivyc: &Path, toolchain: &str) -> Result<Recipe, String> {
     let files = read_tree(spec_dir, &|_| true).map_err(|error| {

@@ -145,9 +145,11 @@ pub fn classify(
         let text = fs::read_to_string(model_dir.join(&broken.file)).unwrap_or_default();
         let source = line_of(&text, broken.line).unwrap_or_default();
         // The Ivy tester reports every broken rule as an assumption: an `assert` is
-        // the tester's own, and so is a `require` it had to keep while generating.
+        // the tester's own, and so is a `require` it had to keep while generating, or
+        // one broken while it carried out an action of its own.
         let kind = if broken.by == Party::Tester
             || source.starts_with("assert ")
+            || broken.in_generated_action
             || while_generating(&text, broken.line)
         {
             Kind::AssertionFailed
@@ -295,6 +297,7 @@ mod tests {
                 marker: format!("assumption_failed(\"minip.ivy: line {line}\")"),
                 file: "minip.ivy".to_owned(),
                 line,
+                in_generated_action: false,
             }),
             ..EventLog::default()
         }
@@ -379,6 +382,7 @@ before frame.connection_close.handle(f:frame.connection_close) {
                 marker: format!("assumption_failed(\"quic_frame.ivy: line {line}\")"),
                 file: "quic_frame.ivy".to_owned(),
                 line,
+                in_generated_action: false,
             }),
             ..EventLog::default()
         };

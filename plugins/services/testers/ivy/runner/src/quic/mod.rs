@@ -19,6 +19,8 @@ use crate::tester::{self, Launch};
 
 use self::models::{BASE_SUBDIR, PICOTLS_SUBDIR};
 
+/// The event PANTHER's QUIC models log each datagram of the implementation as.
+pub const RECEPTION: &str = "recv_packet";
 /// The TLS secrets the tester logs (SSLKEYLOGFILE), in the artifacts directory.
 pub const KEY_LOG: &str = "keys.log";
 /// The folder of the run, in the artifacts directory, that the tester is given as
