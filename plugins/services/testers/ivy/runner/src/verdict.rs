@@ -146,11 +146,13 @@ pub fn classify(
         let source = line_of(&text, broken.line).unwrap_or_default();
         // The Ivy tester reports every broken rule as an assumption: an `assert` is
         // the tester's own, and so is a `require` it had to keep while generating, or
-        // one broken while it carried out an action of its own.
+        // one broken while it carried out an action of its own (but the final check,
+        // `_finalize`, which the loop calls at its end, judges the implementation).
+        let context = context_of(&text, broken.line);
         let kind = if broken.by == Party::Tester
             || source.starts_with("assert ")
-            || broken.in_generated_action
-            || while_generating(&text, broken.line)
+            || context.generating
+            || (broken.in_generated_action && !context.final_check)
         {
             Kind::AssertionFailed
         } else {
@@ -194,12 +196,21 @@ fn line_of(text: &str, number: u32) -> Option<String> {
     text.lines().nth(index).map(|line| line.trim().to_owned())
 }
 
-/// Whether line `number` of the Ivy source `text` lies in the `if _generating {`
-/// branch of its action: a rule on what the tester itself generates, which the
-/// tester breaks when its generator (which solves only an action's first
-/// preconditions) produced an event that a rule deeper in the action refuses. Read
-/// from the braces around the line, up to the action's own.
-fn while_generating(text: &str, number: u32) -> bool {
+/// Where a rule is in its specification.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Context {
+    /// In the `if _generating {` branch of its action: a rule on what the tester
+    /// itself generates, which the tester breaks when its generator (which solves only
+    /// an action's first preconditions) produced an event that a rule deeper in the
+    /// action refuses.
+    generating: bool,
+    /// In the final check, `_finalize`.
+    final_check: bool,
+}
+
+/// The context of line `number` of the Ivy source `text`, read from the braces
+/// around the line, up to the head of the action it is in.
+fn context_of(text: &str, number: u32) -> Context {
     let lines: Vec<&str> = text.lines().collect();
     let above = usize::try_from(number)
         .ok()
@@ -208,6 +219,7 @@ fn while_generating(text: &str, number: u32) -> bool {
     let mut depth = 0usize;
     // Inside an `else` branch: the `if` whose branch closes before it decides.
     let mut in_else = false;
+    let mut context = Context::default();
     for line in lines[..above].iter().rev() {
         let code = line.split('#').next().unwrap_or_default();
         for (at, c) in code.char_indices().rev() {
@@ -219,7 +231,8 @@ fn while_generating(text: &str, number: u32) -> bool {
                     if depth == 0 && in_else {
                         in_else = false;
                         if generating_condition(head) == Some(true) {
-                            return false;
+                            context.generating = false;
+                            return context;
                         }
                     }
                 }
@@ -227,16 +240,20 @@ fn while_generating(text: &str, number: u32) -> bool {
                     if head.ends_with("else") {
                         in_else = true;
                     } else if let Some(generating) = generating_condition(head) {
-                        return generating;
+                        context.generating |= generating;
+                        if !generating {
+                            return context;
+                        }
                     } else if !head.starts_with("if ") && !head.starts_with("while ") {
-                        return false;
+                        context.final_check = head.contains("_finalize");
+                        return context;
                     }
                 }
                 _ => {}
             }
         }
     }
-    false
+    context
 }
 
 /// For `if _generating` (the text before its `{`): true; for `if ~_generating`:
@@ -366,7 +383,7 @@ before frame.connection_close.handle(f:frame.connection_close) {
 
     #[test]
     fn a_rule_in_the_generating_branch_is_the_tester_s() {
-        let side = |line| while_generating(SIDES, line);
+        let side = |line| context_of(SIDES, line).generating;
         assert!(!side(3), "before the branch");
         assert!(side(5));
         assert!(side(7), "nested in the branch");
@@ -389,6 +406,28 @@ before frame.connection_close.handle(f:frame.connection_close) {
         let kind = |line| classify(&log(line), ending(Some(1), None, None), dir.path()).0;
         assert_eq!(kind(7), Kind::AssertionFailed);
         assert_eq!(kind(16), Kind::AssumptionFailed);
+    }
+
+    #[test]
+    fn the_final_check_judges_the_implementation_whatever_the_tester_did_last() {
+        let text = "export action _finalize = {\n    require is_no_error;\n}\naround handle {\n    require ok;\n}\n";
+        assert!(context_of(text, 2).final_check);
+        assert!(!context_of(text, 5).final_check);
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("t.ivy"), text).unwrap();
+        let log = |line: u32| EventLog {
+            broken: Some(Broken {
+                by: Party::Implementation,
+                marker: format!("assumption_failed(\"t.ivy: line {line}\")"),
+                file: "t.ivy".to_owned(),
+                line,
+                in_generated_action: true,
+            }),
+            ..EventLog::default()
+        };
+        let kind = |line| classify(&log(line), ending(Some(1), None, None), dir.path()).0;
+        assert_eq!(kind(2), Kind::AssumptionFailed);
+        assert_eq!(kind(5), Kind::AssertionFailed);
     }
 
     #[test]
