@@ -308,13 +308,19 @@ mod tests {
     }
 
     fn broken(by: Party, line: u32) -> EventLog {
+        broken_in("minip.ivy", line, by, false)
+    }
+
+    /// A log whose rule at `file`:`line` broke, by `by`, in an action the tester
+    /// generated or not.
+    fn broken_in(file: &str, line: u32, by: Party, in_generated_action: bool) -> EventLog {
         EventLog {
             broken: Some(Broken {
                 by,
-                marker: format!("assumption_failed(\"minip.ivy: line {line}\")"),
-                file: "minip.ivy".to_owned(),
+                marker: format!("assumption_failed(\"{file}: line {line}\")"),
+                file: file.to_owned(),
                 line,
-                in_generated_action: false,
+                in_generated_action,
             }),
             ..EventLog::default()
         }
@@ -393,16 +399,7 @@ before frame.connection_close.handle(f:frame.connection_close) {
         assert!(!side(0) && !side(99));
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("quic_frame.ivy"), SIDES).unwrap();
-        let log = |line: u32| EventLog {
-            broken: Some(Broken {
-                by: Party::Implementation,
-                marker: format!("assumption_failed(\"quic_frame.ivy: line {line}\")"),
-                file: "quic_frame.ivy".to_owned(),
-                line,
-                in_generated_action: false,
-            }),
-            ..EventLog::default()
-        };
+        let log = |line| broken_in("quic_frame.ivy", line, Party::Implementation, false);
         let kind = |line| classify(&log(line), ending(Some(1), None, None), dir.path()).0;
         assert_eq!(kind(7), Kind::AssertionFailed);
         assert_eq!(kind(16), Kind::AssumptionFailed);
@@ -415,16 +412,7 @@ before frame.connection_close.handle(f:frame.connection_close) {
         assert!(!context_of(text, 5).final_check);
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("t.ivy"), text).unwrap();
-        let log = |line: u32| EventLog {
-            broken: Some(Broken {
-                by: Party::Implementation,
-                marker: format!("assumption_failed(\"t.ivy: line {line}\")"),
-                file: "t.ivy".to_owned(),
-                line,
-                in_generated_action: true,
-            }),
-            ..EventLog::default()
-        };
+        let log = |line| broken_in("t.ivy", line, Party::Implementation, true);
         let kind = |line| classify(&log(line), ending(Some(1), None, None), dir.path()).0;
         assert_eq!(kind(2), Kind::AssumptionFailed);
         assert_eq!(kind(5), Kind::AssertionFailed);
