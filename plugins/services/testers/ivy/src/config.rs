@@ -19,6 +19,9 @@ const MAX_SEED: u64 = i32::MAX as u64;
 const MAX_MS: u64 = 600_000;
 /// The longest time limit, in seconds (a day).
 const MAX_TIME_LIMIT_S: u64 = 86_400;
+/// The QUIC versions PANTHER's models speak, as their `iversion` takes them: 1 for
+/// RFC 9000, else the draft's number (quic_shim.ivy).
+const QUIC_VERSIONS: [u32; 5] = [1, 27, 28, 29, 34];
 /// The largest connection id PANTHER's QUIC testers take (they refuse 1000 and above).
 const MAX_CID: u64 = 999;
 /// How many connection ids the seed picks from, for each end.
@@ -94,7 +97,8 @@ pub struct Config {
     pub quiet_ms: u64,
     /// QUIC: the ALPN the tester offers.
     pub alpn: String,
-    /// QUIC: the version of the tester's first packets.
+    /// QUIC: the version of the tester's first packets: 1 (RFC 9000) or a draft's
+    /// number.
     pub initial_version: u32,
     /// QUIC: the tester's own connection id (`the_cid`); from the seed when absent.
     pub client_cid: Option<u64>,
@@ -250,6 +254,12 @@ impl Config {
             )));
         }
         within("idle_ms", self.idle_ms, 1, MAX_MS)?;
+        if !QUIC_VERSIONS.contains(&self.initial_version) {
+            return Err(PluginError::new(format!(
+                "config key `initial_version`: {} is not a version PANTHER's QUIC models speak; write 1 (RFC 9000), or a draft's number: 27, 28, 29 or 34",
+                self.initial_version
+            )));
+        }
         for (key, cid) in [
             ("client_cid", self.client_cid),
             ("server_cid", self.server_cid),
@@ -423,10 +433,9 @@ pub fn schema() -> Value {
             },
             "initial_version": {
                 "type": "integer",
-                "description": "QUIC: the version of the tester's first packets (1 is RFC 9000's)",
+                "description": "QUIC: the version of the tester's first packets, as PANTHER's models take it: 1 (RFC 9000), or a draft's number (27, 28, 29, 34: the tester speaks 0xff00001b... and the drafts' transport parameters)",
                 "default": 1,
-                "minimum": 0,
-                "maximum": u32::MAX
+                "enum": QUIC_VERSIONS
             },
             "client_cid": {
                 "type": "integer",
@@ -522,7 +531,7 @@ mod tests {
         let config = quic(json!({
             "test": "quic_server_test_max", "spec_dir": "/panther/quic",
             "include_dir": "/panther/include", "picotls_dir": "/opt/picotls",
-            "alpn": "h3", "initial_version": 4_278_190_109_u32, "client_cid": 7,
+            "alpn": "h3", "initial_version": 29, "client_cid": 7,
             "server_cid": 8, "time_limit_s": 60, "request_path": "/handshake-1.bin"
         }))
         .unwrap();
@@ -530,7 +539,7 @@ mod tests {
         assert_eq!(config.include_dir, Some(PathBuf::from("/panther/include")));
         assert_eq!(config.picotls_dir, Some(PathBuf::from("/opt/picotls")));
         assert_eq!(config.alpn, "h3");
-        assert_eq!(config.initial_version, 0xff00_001d);
+        assert_eq!(config.initial_version, 29);
         assert_eq!(config.connection_ids(), (7, 8));
         assert_eq!(config.time_limit_s, 60);
     }
@@ -576,6 +585,11 @@ mod tests {
                 .message()
                 .starts_with("config key `initial_version`: "),
             "{error}"
+        );
+        let error = quic(json!({"initial_version": 4_278_190_107_u32})).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "config key `initial_version`: 4278190107 is not a version PANTHER's QUIC models speak; write 1 (RFC 9000), or a draft's number: 27, 28, 29 or 34"
         );
     }
 
