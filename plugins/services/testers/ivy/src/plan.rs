@@ -131,14 +131,17 @@ fn sources(
         |path: &Option<PathBuf>, installed: PathBuf| path.clone().unwrap_or(installed);
     let quic = match protocol {
         Protocol::Minip => None,
-        Protocol::Quic => Some(QuicSources {
-            include_dir: or_installed(&config.include_dir, share.join("include")),
-            picotls_dir: match &config.picotls_dir {
-                Some(dir) => dir.clone(),
-                None => StackBuild::of(PICOTLS_STACK, None)?.dir_in(&request.cache_dir)?,
-            },
-            picotls_build: StackBuild::of(PICOTLS_STACK, None)?.label(),
-        }),
+        Protocol::Quic => {
+            let picotls = StackBuild::of(PICOTLS_STACK, None)?;
+            Some(QuicSources {
+                include_dir: or_installed(&config.include_dir, share.join("include")),
+                picotls_dir: match &config.picotls_dir {
+                    Some(dir) => dir.clone(),
+                    None => picotls.dir_in(&request.cache_dir)?,
+                },
+                picotls_build: picotls.label(),
+            })
+        }
     };
     Ok(Sources {
         runner: plugin_dir.join(RUNNER),
