@@ -63,25 +63,24 @@ impl Sandbox {
     /// Gives this sandbox's cache the builds of the QUIC stacks that
     /// `scripts/build-stacks` made in the user's cache, where the stacks' plugins look.
     pub fn with_stack_builds(self) -> Self {
-        let theirs = panther_plugin_api::cache::default_cache_directory()
-            .expect("a cache directory: set PANTHER_CACHE_DIR or HOME")
-            .join("stacks");
-        let ours = self.root.path().join("cache");
-        std::fs::create_dir_all(&ours).unwrap();
-        std::os::unix::fs::symlink(&theirs, ours.join("stacks")).unwrap();
-        self
+        self.sharing_user_cache("stacks")
     }
 
     /// Gives this sandbox's cache the user's cache of compiled Ivy tests, where the
     /// ivy tester keeps them: a test compiled once serves every sandbox.
     pub fn with_ivy_cache(self) -> Self {
+        self.sharing_user_cache("ivy")
+    }
+
+    /// Links `folder` of this sandbox's cache to the same folder of the user's cache.
+    fn sharing_user_cache(self, folder: &str) -> Self {
         let theirs = panther_plugin_api::cache::default_cache_directory()
             .expect("a cache directory: set PANTHER_CACHE_DIR or HOME")
-            .join("ivy");
+            .join(folder);
         std::fs::create_dir_all(&theirs).unwrap();
         let ours = self.root.path().join("cache");
         std::fs::create_dir_all(&ours).unwrap();
-        std::os::unix::fs::symlink(&theirs, ours.join("ivy")).unwrap();
+        std::os::unix::fs::symlink(&theirs, ours.join(folder)).unwrap();
         self
     }
 
